@@ -1,0 +1,85 @@
+import type { Channel, Complaint, ComplaintChange, ComplaintSummary, NewComplaint } from '../complaint';
+import type { DomainEvent } from '../events';
+import type { ComplaintStatus } from '../status';
+
+export interface ComplaintFilter {
+  /** Owner is this agency or one of its units (`btc` matches `btc`, `btc.tchq`). Omit for all. */
+  ownerSubtree?: string;
+  /** Owner is exactly one of these. */
+  owners?: string[];
+  /** The agency is the lead owner or a coordinator. */
+  involving?: string;
+  status?: ComplaintStatus[];
+  channel?: Channel[];
+  category?: string[];
+  /** createdAt >= from */
+  from?: Date;
+  /** createdAt < to */
+  to?: Date;
+  /** Open (received/processing/awaiting_info) and dueAt < overdueAt. */
+  overdueAt?: Date;
+  published?: boolean;
+  /** Free text over title and content; words are matched, not a raw pattern. */
+  q?: string;
+}
+
+export interface PageRequest {
+  /** 1..100 */
+  limit: number;
+  /** Opaque keyset cursor from a previous page's `nextCursor`; stable while rows are added. */
+  cursor?: string;
+  /** Offset paging for page-number UIs; ignored when `cursor` is given. */
+  offset?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+  /** Total matching rows. */
+  total: number;
+}
+
+export type CountDimension = 'status' | 'owner' | 'channel' | 'category';
+export type DayField = 'createdAt' | 'answeredAt';
+
+export interface AnswerTimeStats {
+  answered: number;
+  onTime: number;
+  p50Ms: number | null;
+  p90Ms: number | null;
+}
+
+/** A pending outbox entry, with what the relay needs to acknowledge it. */
+export interface OutboxEntry {
+  event: DomainEvent;
+}
+
+/**
+ * Persistence of PAKN. Every write is atomic; writes that change a PAKN name the version they were
+ * based on and fail with VersionConflictError if someone else wrote first. Events passed with a write
+ * are committed with it (transactional outbox).
+ */
+export interface ComplaintStore {
+  /**
+   * Stores a new PAKN under a fresh unique tracking code (retrying on a collision) and returns it only
+   * once the write is durable: a code is never shown for a PAKN that could be lost.
+   */
+  create(draft: NewComplaint, events?: (code: string) => DomainEvent[]): Promise<Complaint>;
+  getByCode(code: string): Promise<Complaint | null>;
+  /** Newest first (createdAt desc, code desc), stable across pages. */
+  list(filter: ComplaintFilter, page: PageRequest): Promise<Page<ComplaintSummary>>;
+  /** Applies `change` if the stored version is `expectedVersion`; returns the new state. */
+  update(code: string, expectedVersion: number, change: ComplaintChange, events?: DomainEvent[]): Promise<Complaint>;
+  /** All PAKN a citizen filed, matched by exact phone or email (personal-data requests). */
+  findBySubmitter(contact: { phone?: string; email?: string }): Promise<Complaint[]>;
+
+  countBy(dimension: CountDimension, filter: ComplaintFilter): Promise<Array<{ key: string; count: number }>>;
+  /** Per calendar day in `timeZone` (IANA, default Asia/Ho_Chi_Minh), `YYYY-MM-DD`. */
+  countByDay(field: DayField, filter: ComplaintFilter, timeZone?: string): Promise<Array<{ day: string; count: number }>>;
+  answerTimes(filter: ComplaintFilter): Promise<AnswerTimeStats>;
+
+  /** Outbox: events not yet handed to the queue, oldest first. */
+  pendingEvents(limit: number): Promise<OutboxEntry[]>;
+  /** Marks events as handed to the queue; unknown ids are ignored. */
+  markEventsDispatched(ids: string[]): Promise<void>;
+}

@@ -1,0 +1,80 @@
+/**
+ * Background jobs. Two adapters: BullMQ on Redis (production) and an embedded one (a jobs table in the
+ * SQLite file, processed in-process). Both honour the same contract.
+ */
+export interface EnqueueOptions {
+  /** A second enqueue with the same id (while the first is known) is a no-op. */
+  jobId?: string;
+  delayMs?: number;
+  /** Total tries, default 5. */
+  attempts?: number;
+  /** First retry delay; doubles each time. Default 1000 ms. */
+  backoffMs?: number;
+  /** Key for the per-key rate limit (for example a chat id). Jobs with one key run in enqueue order. */
+  rateKey?: string;
+}
+
+export interface JobInfo<T = unknown> {
+  id: string;
+  queue: string;
+  name: string;
+  data: T;
+  /** 1 on the first try. */
+  attempt: number;
+  maxAttempts: number;
+  rateKey?: string;
+}
+
+export interface DeadJob<T = unknown> extends JobInfo<T> {
+  failedReason: string;
+  failedAt: Date;
+}
+
+export interface RateLimit {
+  max: number;
+  durationMs: number;
+}
+
+export interface ProcessOptions {
+  concurrency?: number;
+  /** Whole-queue limit, e.g. 30 per 1000 ms for one Telegram bot. */
+  limiter?: RateLimit;
+  /** Per `rateKey` limit, e.g. 1 per 1000 ms per chat. */
+  perKeyLimiter?: RateLimit;
+}
+
+/** Thrown by a handler to ask for a later retry that does not use up an attempt (a 429's retry_after). */
+export class RetryLaterError extends Error {
+  constructor(
+    readonly delayMs: number,
+    message = 'retry later',
+  ) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}
+
+/** Thrown by a handler for a failure no retry can fix (bad payload, deleted PAKN): dead-lettered at once. */
+export class PermanentJobError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'PermanentJobError';
+  }
+}
+
+export type JobHandler<T = unknown> = (job: JobInfo<T>) => Promise<void>;
+
+export interface JobQueue {
+  readonly kind: 'bullmq' | 'embedded';
+  enqueue<T>(queue: string, name: string, data: T, options?: EnqueueOptions): Promise<string>;
+  /** Starts processing `queue` in this process. One handler per queue per JobQueue instance. */
+  process<T>(queue: string, handler: JobHandler<T>, options?: ProcessOptions): void;
+  listDead(queue: string, limit?: number): Promise<DeadJob[]>;
+  /** Moves a dead job back to waiting with fresh attempts; false if unknown. */
+  retryDead(queue: string, jobId: string): Promise<boolean>;
+  /** Counts by state, for /readyz and tests. */
+  counts(queue: string): Promise<{ waiting: number; delayed: number; active: number; dead: number; completed: number }>;
+  ping(): Promise<void>;
+  /** Stops taking jobs, lets running ones finish (up to `timeoutMs`), returns the rest to waiting. */
+  close(timeoutMs?: number): Promise<void>;
+}

@@ -1,0 +1,10 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../deps';
+
+/**
+ * The feature plugins mounted on the app: channels' webhooks and web chat (bots/), the officers' and
+ * public API (admin/). Each feature owns its plugin; this list is the one place that mounts them.
+ */
+export async function registerFeatures(_app: FastifyInstance, _deps: AppDeps): Promise<void> {
+  // Features register here as they land.
+}
