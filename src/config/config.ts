@@ -1,5 +1,6 @@
 import { DEFAULT_LIMITS, type Limits } from '../domain/limits';
 import type { Locale } from '../domain/complaint';
+import { DEFAULT_DEADLINE_RULES, type DeadlineRules } from '../domain/deadlines';
 
 /**
  * The only place that reads the environment. `loadConfig` validates everything once at start and
@@ -52,6 +53,7 @@ export interface AppConfig {
   sms?: SmsConfig;
   /** Minutes a half-finished chat dialog is kept before it expires. */
   dialogIdleMinutes: number;
+  deadlines: DeadlineRules;
 }
 
 export class ConfigError extends Error {
@@ -186,6 +188,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     r.problems.push('SMS_GATEWAY_URL: required when other SMS_* settings are given');
   }
 
+  const holidays = (r.raw('HOLIDAYS') ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+  const badDay = holidays.find((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d)));
+  if (badDay) r.problems.push(`HOLIDAYS: expected comma-separated dates YYYY-MM-DD, got ${JSON.stringify(badDay)}`);
+  const deadlines: DeadlineRules = {
+    answerDays: r.int('SLA_ANSWER_DAYS', DEFAULT_DEADLINE_RULES.answerDays, 1, 365),
+    forwardDays: r.int('SLA_FORWARD_DAYS', DEFAULT_DEADLINE_RULES.forwardDays, 1, 365),
+    calendar: r.oneOf('SLA_CALENDAR', ['working', 'calendar'] as const, DEFAULT_DEADLINE_RULES.calendar),
+    holidays,
+    overdueUpdateDays: r.int('SLA_OVERDUE_UPDATE_DAYS', DEFAULT_DEADLINE_RULES.overdueUpdateDays, 1, 60),
+  };
   const maxFileMb = r.int('MAX_FILE_MB', DEFAULT_LIMITS.maxFileBytes / 1024 / 1024, 1, 100);
   const config: AppConfig = {
     port,
@@ -206,6 +218,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mailFrom: r.str('MAIL_FROM', 'PAKN <no-reply@localhost>'),
     sms,
     dialogIdleMinutes: r.int('DIALOG_IDLE_MINUTES', 60, 1, 7 * 24 * 60),
+    deadlines,
   };
   if (r.problems.length) throw new ConfigError(r.problems);
   return config;

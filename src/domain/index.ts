@@ -7,3 +7,4 @@ export * from './file-type';
 export * from './limits';
 export * from './status';
 export * from './tracking-code';
+export * from './deadlines';
