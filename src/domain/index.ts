@@ -8,3 +8,4 @@ export * from './limits';
 export * from './status';
 export * from './tracking-code';
 export * from './deadlines';
+export * from './inbound-file';

@@ -23,3 +23,4 @@ export interface Stores {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+export * from './channel-sender';

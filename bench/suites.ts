@@ -1,0 +1,5 @@
+import type { BenchSuite } from './types';
+
+/** Every benchmark suite, in the order they run. Each area adds its own line. */
+export const suites: Array<() => Promise<BenchSuite>> = [
+];
