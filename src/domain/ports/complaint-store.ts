@@ -18,6 +18,12 @@ export interface ComplaintFilter {
   to?: Date;
   /** Open (received/processing/awaiting_info) and dueAt < overdueAt. */
   overdueAt?: Date;
+  /** answeredAt >= answeredFrom (so only answered PAKN): statistics of answers given in a period. */
+  answeredFrom?: Date;
+  /** answeredAt < answeredTo (so only answered PAKN). */
+  answeredTo?: Date;
+  /** true: answered with answeredAt <= dueAt; false: answered after dueAt. Omit for either (and unanswered). */
+  answeredOnTime?: boolean;
   published?: boolean;
   /** Free text over title and content; words are matched, not a raw pattern. */
   q?: string;
@@ -42,10 +48,14 @@ export interface Page<T> {
 export type CountDimension = 'status' | 'owner' | 'channel' | 'category';
 export type DayField = 'createdAt' | 'answeredAt';
 
+/** Over the answered PAKN matching a filter; time to answer is answeredAt − createdAt. */
 export interface AnswerTimeStats {
   answered: number;
+  /** Answered with answeredAt <= dueAt. */
   onTime: number;
+  /** Median time to answer (nearest rank: the ceil(0.5·n)-th smallest), null when none answered. */
   p50Ms: number | null;
+  /** 90th percentile (nearest rank: the ceil(0.9·n)-th smallest), null when none answered. */
   p90Ms: number | null;
 }
 
