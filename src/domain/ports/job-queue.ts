@@ -64,9 +64,21 @@ export class PermanentJobError extends Error {
 
 export type JobHandler<T = unknown> = (job: JobInfo<T>) => Promise<void>;
 
+/** One entry of a bulk enqueue. */
+export interface NewJob<T = unknown> {
+  name: string;
+  data: T;
+  options?: EnqueueOptions;
+}
+
 export interface JobQueue {
   readonly kind: 'bullmq' | 'embedded';
   enqueue<T>(queue: string, name: string, data: T, options?: EnqueueOptions): Promise<string>;
+  /**
+   * Enqueues several jobs in one round trip (same rules per job as `enqueue`, ids in input order).
+   * Optional so that test doubles need not have it; both real adapters do.
+   */
+  enqueueMany?<T>(queue: string, jobs: Array<NewJob<T>>): Promise<string[]>;
   /** Starts processing `queue` in this process. One handler per queue per JobQueue instance. */
   process<T>(queue: string, handler: JobHandler<T>, options?: ProcessOptions): void;
   listDead(queue: string, limit?: number): Promise<DeadJob[]>;
