@@ -88,6 +88,8 @@ export type HistoryEventType =
   | 'info_requested'
   | 'supplemented'
   | 'answered'
+  /** Publication was asked for an answer that must pass the review gate first (no citizen event). */
+  | 'review_requested'
   | 'review_approved'
   | 'review_returned'
   | 'published'
