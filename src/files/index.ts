@@ -1,0 +1,2 @@
+export { LocalFileStore } from './local-file-store';
+export { GridFsFileStore, type GridFsFileStoreOptions } from './gridfs-file-store';
