@@ -1,0 +1,4 @@
+export * from './email-sender';
+export * from './render';
+export * from './sms-encoding';
+export * from './sms-gateway';
