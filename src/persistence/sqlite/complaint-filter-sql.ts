@@ -1,0 +1,76 @@
+import { CENTRAL_AGENCY } from '../../domain/agency';
+import type { ComplaintFilter } from '../../domain/ports/complaint-store';
+import { OPEN_STATUSES } from '../../domain/status';
+import { ftsQuery, searchWords } from './complaint-rows';
+
+/**
+ * A WHERE clause for a ComplaintFilter over `complaints c`. The SQL text depends only on which filter
+ * fields are present, never on their values (those are bound parameters; lists go in as one JSON array
+ * read by json_each), so the statements can be prepared once per shape and cached.
+ */
+export interface FilterSql {
+  /** `1` when nothing is filtered. */
+  where: string;
+  params: unknown[];
+}
+
+// Statuses are our own constants, not input; they are inlined so the partial index on open PAKN applies.
+const OPEN_LIST = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
+
+export function filterSql(f: ComplaintFilter): FilterSql {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (f.ownerSubtree !== undefined && f.ownerSubtree !== CENTRAL_AGENCY) {
+    // `btc` itself or anything starting `btc.`, but not `btcx` (the trap of a naive prefix 'btc%'). One
+    // range ['btc', 'btc/') ('/' follows '.') for the owner index, then the exact rule inside it.
+    clauses.push('(c.owner >= ? AND c.owner < ? AND (c.owner = ? OR c.owner >= ?))');
+    params.push(f.ownerSubtree, `${f.ownerSubtree}/`, f.ownerSubtree, `${f.ownerSubtree}.`);
+  }
+  if (f.owners !== undefined) {
+    clauses.push('c.owner IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(f.owners));
+  }
+  if (f.involving !== undefined) {
+    clauses.push(
+      '(c.owner = ? OR c.id IN (SELECT complaint_id FROM complaint_coordinators WHERE agency = ?))',
+    );
+    params.push(f.involving, f.involving);
+  }
+  if (f.status !== undefined) {
+    clauses.push('c.status IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(f.status));
+  }
+  if (f.channel !== undefined) {
+    clauses.push('c.channel IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(f.channel));
+  }
+  if (f.category !== undefined) {
+    clauses.push('c.category IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(f.category));
+  }
+  if (f.from !== undefined) {
+    clauses.push('c.created_at >= ?');
+    params.push(f.from.getTime());
+  }
+  if (f.to !== undefined) {
+    clauses.push('c.created_at < ?');
+    params.push(f.to.getTime());
+  }
+  if (f.overdueAt !== undefined) {
+    clauses.push(`(c.status IN (${OPEN_LIST}) AND c.due_at < ?)`);
+    params.push(f.overdueAt.getTime());
+  }
+  if (f.published !== undefined) {
+    clauses.push('c.published = ?');
+    params.push(f.published ? 1 : 0);
+  }
+  if (f.q !== undefined) {
+    const words = searchWords(f.q);
+    // A query with no words at all (only punctuation) filters nothing, as an empty search box would.
+    if (words.length > 0) {
+      clauses.push('c.id IN (SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ?)');
+      params.push(ftsQuery(words));
+    }
+  }
+  return { where: clauses.length ? clauses.join(' AND ') : '1', params };
+}

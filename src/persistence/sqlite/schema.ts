@@ -1,0 +1,121 @@
+import type { Migration } from './migrations';
+
+/** The scope of the stores' migrations in `schema_migrations`. */
+export const STORES_SCOPE = 'stores';
+
+/**
+ * The stores' schema. Append new steps with the next number; never edit a step that has shipped.
+ *
+ * Times are epoch milliseconds (INTEGER) so comparisons and day bucketing are plain arithmetic. Each
+ * PAKN keeps its whole document as JSON in `doc` (the source of truth for reads by code) and copies
+ * the fields that lists, filters and statistics use into indexed columns.
+ */
+export const STORE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'complaints, coordinators, search, outbox',
+    up(db) {
+      db.exec(`
+        CREATE TABLE complaints (
+          id INTEGER PRIMARY KEY,
+          code TEXT NOT NULL UNIQUE,
+          title TEXT NOT NULL,
+          status TEXT NOT NULL,
+          owner TEXT NOT NULL,
+          channel TEXT NOT NULL,
+          category TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          due_at INTEGER NOT NULL,
+          answered_at INTEGER,
+          published INTEGER NOT NULL DEFAULT 0,
+          version INTEGER NOT NULL,
+          phone TEXT,
+          email TEXT,
+          doc TEXT NOT NULL
+        );
+        -- The list order (created_at desc, code desc) and the keyset cursor.
+        CREATE INDEX complaints_created ON complaints (created_at, code);
+        CREATE INDEX complaints_owner ON complaints (owner, created_at, code);
+        CREATE INDEX complaints_status_owner ON complaints (status, owner, created_at, code);
+        CREATE INDEX complaints_channel ON complaints (channel, created_at);
+        CREATE INDEX complaints_category ON complaints (category, created_at);
+        CREATE INDEX complaints_open_due ON complaints (due_at)
+          WHERE status IN ('received', 'processing', 'awaiting_info');
+        CREATE INDEX complaints_answered ON complaints (answered_at) WHERE answered_at IS NOT NULL;
+        CREATE INDEX complaints_published ON complaints (created_at, code) WHERE published = 1;
+        CREATE INDEX complaints_phone ON complaints (phone) WHERE phone IS NOT NULL;
+        CREATE INDEX complaints_email ON complaints (email) WHERE email IS NOT NULL;
+
+        -- Units coordinating on a PAKN after a forward (the "involving" filter).
+        CREATE TABLE complaint_coordinators (
+          agency TEXT NOT NULL,
+          complaint_id INTEGER NOT NULL REFERENCES complaints (id) ON DELETE CASCADE,
+          PRIMARY KEY (agency, complaint_id)
+        ) WITHOUT ROWID;
+
+        -- Free-text search over title and content. The text is folded before it is stored and before it
+        -- is searched (lower case, no diacritics, đ→d), so "duong" finds "Đường"; unicode61 alone keeps đ.
+        -- Contentless: the words live in the index only; rowid = complaints.id.
+        CREATE VIRTUAL TABLE complaints_fts USING fts5 (
+          text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+        );
+
+        -- Transactional outbox: events committed with the change they describe, relayed to the queue.
+        CREATE TABLE outbox (
+          seq INTEGER PRIMARY KEY,
+          id TEXT NOT NULL UNIQUE,
+          code TEXT NOT NULL,
+          type TEXT NOT NULL,
+          at INTEGER NOT NULL,
+          data TEXT NOT NULL,
+          dispatched_at INTEGER
+        );
+        CREATE INDEX outbox_pending ON outbox (seq) WHERE dispatched_at IS NULL;
+      `);
+    },
+  },
+  {
+    version: 2,
+    name: 'agencies, accounts, conversations, inbound dedupe',
+    up(db) {
+      db.exec(`
+        CREATE TABLE agencies (
+          code TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          parent TEXT,
+          review_before_publish INTEGER NOT NULL,
+          active INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE accounts (
+          username TEXT PRIMARY KEY,
+          display_name TEXT NOT NULL,
+          agency TEXT NOT NULL,
+          role TEXT NOT NULL,
+          password_hash TEXT NOT NULL,
+          active INTEGER NOT NULL,
+          failed_logins INTEGER NOT NULL,
+          locked_until INTEGER,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX accounts_agency ON accounts (agency);
+
+        CREATE TABLE conversation_state (
+          key TEXT PRIMARY KEY,
+          etag TEXT NOT NULL,
+          data TEXT NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE inbound_dedupe (
+          key TEXT PRIMARY KEY,
+          expires_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX inbound_dedupe_expires ON inbound_dedupe (expires_at);
+      `);
+    },
+  },
+];

@@ -1,0 +1,444 @@
+import type { Database, Statement, Transaction } from 'better-sqlite3';
+import {
+  applyChange,
+  type Complaint,
+  type ComplaintChange,
+  type ComplaintSummary,
+  type NewComplaint,
+} from '../../domain/complaint';
+import { InternalError, NotFoundError, ValidationError, VersionConflictError } from '../../domain/errors';
+import type { DomainEvent, DomainEventType } from '../../domain/events';
+import type {
+  AnswerTimeStats,
+  ComplaintFilter,
+  ComplaintStore,
+  CountDimension,
+  DayField,
+  OutboxEntry,
+  Page,
+  PageRequest,
+} from '../../domain/ports/complaint-store';
+import { assertTransition } from '../../domain/status';
+import { generateTrackingCode, type TrackingCode } from '../../domain/tracking-code';
+import type { Logger } from '../../shared/logger';
+import {
+  complaintFromDoc,
+  foldSearchText,
+  summaryFromRow,
+  toColumns,
+  type SummaryRow,
+} from './complaint-rows';
+import { filterSql } from './complaint-filter-sql';
+import { fixedOffset, localDay } from './time-zone';
+
+export interface SqliteComplaintStoreOptions {
+  /** Code source; tests inject one that collides to prove the retry. */
+  generateCode?: () => TrackingCode;
+  logger?: Logger;
+}
+
+interface PendingCreate {
+  draft: NewComplaint;
+  events?: (code: string) => DomainEvent[];
+  resolve(c: Complaint): void;
+  reject(err: unknown): void;
+}
+
+type Outcome = { ok: true; value: Complaint } | { ok: false; error: unknown };
+
+const MAX_CODE_ATTEMPTS = 10;
+/** Creates committed together at most; bounds the latency one commit adds to the first caller. */
+const MAX_GROUP = 256;
+const MAX_PAGE = 100;
+const SUMMARY_COLUMNS =
+  'c.code, c.title, c.category, c.status, c.owner, c.channel, c.due_at, c.created_at, c.updated_at, c.answered_at, c.published, c.version';
+const DIMENSION_COLUMN: Record<CountDimension, string> = {
+  status: 'c.status',
+  owner: 'c.owner',
+  channel: 'c.channel',
+  category: 'c.category',
+};
+const DAY_COLUMN: Record<DayField, string> = { createdAt: 'c.created_at', answeredAt: 'c.answered_at' };
+const DAY_MS = 86_400_000;
+const QUARTER_HOUR_MS = 900_000;
+
+function isCodeCollision(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && (e.message ?? '').includes('complaints.code');
+}
+
+function encodeCursor(createdAt: number, code: string): string {
+  return Buffer.from(JSON.stringify([createdAt, code])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [number, string] {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string') {
+      return [v[0] as number, v[1] as string];
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new ValidationError('errors.bad_request', { field: 'cursor' });
+}
+
+/**
+ * ComplaintStore on SQLite. Every write is one immediate transaction (the row, its search words, its
+ * coordinators and its outbox events together). Creates that arrive in the same tick are committed in
+ * one transaction (group commit): each still gets its own savepoint, so one failing create does not
+ * take the others down, and every promise resolves only after the shared commit, which with
+ * synchronous=FULL means after the WAL has been fsynced.
+ */
+export class SqliteComplaintStore implements ComplaintStore {
+  private readonly generateCode: () => TrackingCode;
+  private readonly logger?: Logger;
+  private readonly queued: PendingCreate[] = [];
+  private flushScheduled = false;
+  private readonly cache = new Map<string, Statement>();
+
+  private readonly insertRow: Statement;
+  private readonly insertFts: Statement;
+  private readonly deleteFts: Statement;
+  private readonly insertCoordinator: Statement;
+  private readonly deleteCoordinators: Statement;
+  private readonly insertEvent: Statement;
+  private readonly selectByCode: Statement;
+  private readonly selectForUpdate: Statement;
+  private readonly updateRow: Statement;
+  private readonly selectByPhone: Statement;
+  private readonly selectByEmail: Statement;
+  private readonly selectPending: Statement;
+  private readonly markDispatched: Statement;
+
+  private readonly createGroup: Transaction<(batch: PendingCreate[]) => Outcome[]>;
+  private readonly insertOneTx: (c: Complaint, events: DomainEvent[]) => void;
+  private readonly updateTx: Transaction<
+    (code: string, expected: number, change: ComplaintChange, events: DomainEvent[]) => Complaint
+  >;
+  private readonly bulkTx: (rows: Complaint[]) => void;
+  private readonly markTx: Transaction<(ids: string[]) => void>;
+
+  constructor(
+    private readonly db: Database,
+    options: SqliteComplaintStoreOptions = {},
+  ) {
+    this.generateCode = options.generateCode ?? (() => generateTrackingCode());
+    this.logger = options.logger;
+
+    this.insertRow = db.prepare(`INSERT INTO complaints
+      (code, title, status, owner, channel, category, created_at, updated_at, due_at, answered_at, published, version, phone, email, doc)
+      VALUES (@code, @title, @status, @owner, @channel, @category, @created_at, @updated_at, @due_at, @answered_at, @published, @version, @phone, @email, @doc)`);
+    this.insertFts = db.prepare('INSERT INTO complaints_fts (rowid, text) VALUES (?, ?)');
+    this.deleteFts = db.prepare('DELETE FROM complaints_fts WHERE rowid = ?');
+    this.insertCoordinator = db.prepare(
+      'INSERT OR IGNORE INTO complaint_coordinators (agency, complaint_id) VALUES (?, ?)',
+    );
+    this.deleteCoordinators = db.prepare('DELETE FROM complaint_coordinators WHERE complaint_id = ?');
+    this.insertEvent = db.prepare('INSERT INTO outbox (id, code, type, at, data) VALUES (?, ?, ?, ?, ?)');
+    this.selectByCode = db.prepare('SELECT doc FROM complaints WHERE code = ?').pluck();
+    this.selectForUpdate = db.prepare('SELECT id, version, doc FROM complaints WHERE code = ?');
+    this.updateRow = db.prepare(`UPDATE complaints SET
+      title = @title, status = @status, owner = @owner, channel = @channel, category = @category,
+      updated_at = @updated_at, due_at = @due_at, answered_at = @answered_at, published = @published,
+      version = @version, phone = @phone, email = @email, doc = @doc
+      WHERE code = @code AND version = @expected`);
+    this.selectByPhone = db
+      .prepare('SELECT doc FROM complaints WHERE phone = ? ORDER BY created_at DESC, code DESC')
+      .pluck();
+    this.selectByEmail = db
+      .prepare('SELECT doc FROM complaints WHERE email = ? ORDER BY created_at DESC, code DESC')
+      .pluck();
+    this.selectPending = db.prepare(
+      'SELECT id, code, type, at, data FROM outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT ?',
+    );
+    this.markDispatched = db.prepare(
+      'UPDATE outbox SET dispatched_at = ? WHERE id = ? AND dispatched_at IS NULL',
+    );
+
+    this.insertOneTx = db.transaction((c: Complaint, events: DomainEvent[]) => {
+      const info = this.insertRow.run(toColumns(c));
+      const id = info.lastInsertRowid;
+      this.insertFts.run(id, foldSearchText(`${c.title}\n${c.content}`));
+      for (const agency of c.coordinators) this.insertCoordinator.run(agency, id);
+      for (const e of events) this.writeEvent(e);
+    });
+
+    this.createGroup = db.transaction((batch: PendingCreate[]) => batch.map((p) => this.tryCreateOne(p)));
+
+    this.updateTx = db.transaction(
+      (code: string, expected: number, change: ComplaintChange, events: DomainEvent[]) => {
+        const row = this.selectForUpdate.get(code) as
+          { id: number; version: number; doc: string } | undefined;
+        if (!row) throw new NotFoundError('complaint', code);
+        if (row.version !== expected) throw new VersionConflictError(code, expected, row.version);
+        const current = complaintFromDoc(row.doc);
+        // A status move the rules forbid is refused here too, whatever computed the change.
+        if (change.status !== undefined && change.status !== current.status)
+          assertTransition(current.status, change.status);
+        const next = applyChange(current, change);
+        const result = this.updateRow.run({ ...toColumns(next), expected });
+        if (result.changes !== 1) throw new VersionConflictError(code, expected);
+        if (change.coordinators !== undefined) {
+          this.deleteCoordinators.run(row.id);
+          for (const agency of next.coordinators) this.insertCoordinator.run(agency, row.id);
+        }
+        if (change.title !== undefined || change.content !== undefined) {
+          this.deleteFts.run(row.id);
+          this.insertFts.run(row.id, foldSearchText(`${next.title}\n${next.content}`));
+        }
+        for (const e of events) this.writeEvent(e);
+        return next;
+      },
+    );
+
+    this.bulkTx = db.transaction((rows: Complaint[]) => {
+      for (const c of rows) this.insertOneTx(c, []);
+    });
+
+    this.markTx = db.transaction((ids: string[]) => {
+      const now = Date.now();
+      for (const id of ids) this.markDispatched.run(now, id);
+    });
+  }
+
+  create(draft: NewComplaint, events?: (code: string) => DomainEvent[]): Promise<Complaint> {
+    return new Promise<Complaint>((resolve, reject) => {
+      this.queued.push({ draft, events, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushCreates());
+      }
+    });
+  }
+
+  private flushCreates(): void {
+    this.flushScheduled = false;
+    const batch = this.queued.splice(0, MAX_GROUP);
+    if (this.queued.length > 0) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flushCreates());
+    }
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.createGroup.immediate(batch);
+    } catch (err) {
+      // The commit itself failed: nothing of the batch is stored.
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) p.resolve(o.value);
+      else p.reject(o.error);
+    });
+  }
+
+  /** Runs inside the group transaction; its own savepoint (insertOneTx) undoes only this create on error. */
+  private tryCreateOne(p: PendingCreate): Outcome {
+    try {
+      for (let attempt = 1; attempt <= MAX_CODE_ATTEMPTS; attempt++) {
+        const complaint = this.newComplaint(p.draft, this.generateCode());
+        const events = p.events ? p.events(complaint.code) : [];
+        try {
+          this.insertOneTx(complaint, events);
+          return { ok: true, value: complaint };
+        } catch (err) {
+          if (!isCodeCollision(err)) throw err;
+          this.logger?.warn({ attempt }, 'tracking code collision, drawing another');
+        }
+      }
+      throw new InternalError(`no free tracking code after ${MAX_CODE_ATTEMPTS} attempts`);
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
+  private newComplaint(d: NewComplaint, code: TrackingCode): Complaint {
+    const c: Complaint = {
+      code,
+      title: d.title,
+      content: d.content,
+      category: d.category,
+      attachments: [...d.attachments],
+      submitter: { ...d.submitter },
+      channelRef: { ...d.channelRef },
+      locale: d.locale,
+      status: 'received',
+      owner: d.owner,
+      coordinators: [],
+      dueAt: d.dueAt,
+      supplements: [],
+      notes: [],
+      history: [...d.history],
+      version: 1,
+      createdAt: d.createdAt,
+      updatedAt: d.createdAt,
+    };
+    if (d.requestedAgency !== undefined) c.requestedAgency = d.requestedAgency;
+    if (d.location !== undefined) c.location = d.location;
+    return c;
+  }
+
+  private writeEvent(e: DomainEvent): void {
+    this.insertEvent.run(e.id, e.code, e.type, e.at.getTime(), JSON.stringify(e.data));
+  }
+
+  /**
+   * Loads complete PAKN (code, version and times already set) in one transaction through the same
+   * statements as `create`. For benchmarks and imports; not part of the port.
+   */
+  bulkInsert(rows: Complaint[]): void {
+    this.bulkTx(rows);
+  }
+
+  async getByCode(code: string): Promise<Complaint | null> {
+    const doc = this.selectByCode.get(code) as string | undefined;
+    return doc === undefined ? null : complaintFromDoc(doc);
+  }
+
+  async update(
+    code: string,
+    expectedVersion: number,
+    change: ComplaintChange,
+    events: DomainEvent[] = [],
+  ): Promise<Complaint> {
+    return this.updateTx.immediate(code, expectedVersion, change, events);
+  }
+
+  async findBySubmitter(contact: { phone?: string; email?: string }): Promise<Complaint[]> {
+    const docs = new Map<string, Complaint>();
+    const add = (list: unknown[]) => {
+      for (const d of list as string[]) {
+        const c = complaintFromDoc(d);
+        docs.set(c.code, c);
+      }
+    };
+    if (contact.phone) add(this.selectByPhone.all(contact.phone));
+    if (contact.email) add(this.selectByEmail.all(contact.email.toLowerCase()));
+    return [...docs.values()].sort(
+      (a, b) =>
+        b.createdAt.getTime() - a.createdAt.getTime() || (a.code < b.code ? 1 : a.code > b.code ? -1 : 0),
+    );
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  async list(filter: ComplaintFilter, page: PageRequest): Promise<Page<ComplaintSummary>> {
+    const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(page.limit)));
+    const f = filterSql(filter);
+    const total = this.stmt(`SELECT count(*) FROM complaints c WHERE ${f.where}`)
+      .pluck()
+      .get(...f.params) as number;
+    let rows: SummaryRow[];
+    if (page.cursor !== undefined) {
+      const [at, code] = decodeCursor(page.cursor);
+      rows = this.stmt(
+        `SELECT ${SUMMARY_COLUMNS} FROM complaints c WHERE ${f.where} AND (c.created_at, c.code) < (?, ?)
+         ORDER BY c.created_at DESC, c.code DESC LIMIT ?`,
+      ).all(...f.params, at, code, limit + 1) as SummaryRow[];
+    } else {
+      const offset = Math.max(0, Math.floor(page.offset ?? 0));
+      rows = this.stmt(
+        `SELECT ${SUMMARY_COLUMNS} FROM complaints c WHERE ${f.where}
+         ORDER BY c.created_at DESC, c.code DESC LIMIT ? OFFSET ?`,
+      ).all(...f.params, limit + 1, offset) as SummaryRow[];
+    }
+    const more = rows.length > limit;
+    const items = (more ? rows.slice(0, limit) : rows).map(summaryFromRow);
+    const last = items[items.length - 1];
+    const result: Page<ComplaintSummary> = { items, total };
+    if (more && last) result.nextCursor = encodeCursor(last.createdAt.getTime(), last.code);
+    return result;
+  }
+
+  async countBy(
+    dimension: CountDimension,
+    filter: ComplaintFilter,
+  ): Promise<Array<{ key: string; count: number }>> {
+    const col = DIMENSION_COLUMN[dimension];
+    if (!col) throw new ValidationError('errors.bad_request', { field: 'dimension' });
+    const f = filterSql(filter);
+    return this.stmt(
+      `SELECT ${col} AS key, count(*) AS count FROM complaints c WHERE ${f.where} GROUP BY ${col} ORDER BY ${col}`,
+    ).all(...f.params) as Array<{ key: string; count: number }>;
+  }
+
+  async countByDay(
+    field: DayField,
+    filter: ComplaintFilter,
+    timeZone = 'Asia/Ho_Chi_Minh',
+  ): Promise<Array<{ day: string; count: number }>> {
+    const col = DAY_COLUMN[field];
+    if (!col) throw new ValidationError('errors.bad_request', { field: 'field' });
+    const f = filterSql(filter);
+    const where = `${f.where} AND ${col} IS NOT NULL`;
+    const offset = fixedOffset(timeZone);
+    if (offset !== null) {
+      const rows = this.stmt(
+        `SELECT (${col} + ?) / ${DAY_MS} AS d, count(*) AS n FROM complaints c WHERE ${where} GROUP BY d ORDER BY d`,
+      ).all(offset, ...f.params) as Array<{ d: number; n: number }>;
+      return rows.map((r) => ({ day: new Date(r.d * DAY_MS).toISOString().slice(0, 10), count: r.n }));
+    }
+    // Every zone offset in use is a whole number of quarter hours, so no bucket straddles a local midnight.
+    const rows = this.stmt(
+      `SELECT ${col} / ${QUARTER_HOUR_MS} AS b, count(*) AS n FROM complaints c WHERE ${where} GROUP BY b ORDER BY b`,
+    ).all(...f.params) as Array<{ b: number; n: number }>;
+    const days = new Map<string, number>();
+    for (const r of rows) {
+      const day = localDay(timeZone, r.b * QUARTER_HOUR_MS);
+      days.set(day, (days.get(day) ?? 0) + r.n);
+    }
+    return [...days.entries()].map(([day, count]) => ({ day, count }));
+  }
+
+  async answerTimes(filter: ComplaintFilter): Promise<AnswerTimeStats> {
+    const f = filterSql(filter);
+    const where = `${f.where} AND c.answered_at IS NOT NULL`;
+    const agg = this.stmt(
+      `SELECT count(*) AS answered, coalesce(sum(c.answered_at <= c.due_at), 0) AS onTime FROM complaints c WHERE ${where}`,
+    ).get(...f.params) as { answered: number; onTime: number };
+    if (agg.answered === 0) return { answered: 0, onTime: 0, p50Ms: null, p90Ms: null };
+    const nth = this.stmt(
+      `SELECT c.answered_at - c.created_at AS d FROM complaints c WHERE ${where} ORDER BY d LIMIT 1 OFFSET ?`,
+    ).pluck();
+    // Nearest rank: the smallest value with at least p% of the values at or below it.
+    const rank = (p: number) => Math.max(0, Math.ceil((p / 100) * agg.answered) - 1);
+    return {
+      answered: agg.answered,
+      onTime: agg.onTime,
+      p50Ms: nth.get(...f.params, rank(50)) as number,
+      p90Ms: nth.get(...f.params, rank(90)) as number,
+    };
+  }
+
+  async pendingEvents(limit: number): Promise<OutboxEntry[]> {
+    const rows = this.selectPending.all(Math.max(1, Math.floor(limit))) as Array<{
+      id: string;
+      code: string;
+      type: string;
+      at: number;
+      data: string;
+    }>;
+    return rows.map((r) => ({
+      event: {
+        id: r.id,
+        code: r.code as TrackingCode,
+        type: r.type as DomainEventType,
+        at: new Date(r.at),
+        data: JSON.parse(r.data) as Record<string, unknown>,
+      },
+    }));
+  }
+
+  async markEventsDispatched(ids: string[]): Promise<void> {
+    if (ids.length > 0) this.markTx.immediate(ids);
+  }
+}
