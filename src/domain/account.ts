@@ -13,6 +13,8 @@ export interface Account {
   displayName: string;
   agency: string;
   role: Role;
+  /** Optional work e-mail for deadline digests; accounts without one get no digest mail. */
+  email?: string;
   /** bcrypt hash; never leaves the account store except to the password check. */
   passwordHash: string;
   active: boolean;

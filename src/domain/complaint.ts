@@ -97,7 +97,12 @@ export type HistoryEventType =
   | 'rejected'
   | 'note'
   | 'personal_data_corrected'
-  | 'personal_data_erased';
+  | 'personal_data_erased'
+  /**
+   * A routing suggestion (agency and category from keyword rules) computed on receipt; `data` holds
+   * `{ agency?, category?, keywords }`. Shown to reception, never applied by itself.
+   */
+  | 'routing_suggested';
 
 /** Append-only record of what happened to a PAKN. */
 export interface HistoryEvent {
