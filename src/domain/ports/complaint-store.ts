@@ -25,14 +25,20 @@ export interface ComplaintFilter {
   /** true: answered with answeredAt <= dueAt; false: answered after dueAt. Omit for either (and unanswered). */
   answeredOnTime?: boolean;
   published?: boolean;
-  /** Free text over title and content; words are matched, not a raw pattern. */
+  /**
+   * Free text over title and content; words are matched, not a raw pattern. Every word must appear
+   * (whole words, no stemming); case and diacritics are ignored (`duong` finds `Đường`).
+   */
   q?: string;
 }
 
 export interface PageRequest {
   /** 1..100 */
   limit: number;
-  /** Opaque keyset cursor from a previous page's `nextCursor`; stable while rows are added. */
+  /**
+   * Opaque keyset cursor from a previous page's `nextCursor`; stable while rows are added. A cursor the
+   * store did not issue fails with ValidationError.
+   */
   cursor?: string;
   /** Offset paging for page-number UIs; ignored when `cursor` is given. */
   offset?: number;
@@ -78,14 +84,31 @@ export interface ComplaintStore {
   getByCode(code: string): Promise<Complaint | null>;
   /** Newest first (createdAt desc, code desc), stable across pages. */
   list(filter: ComplaintFilter, page: PageRequest): Promise<Page<ComplaintSummary>>;
-  /** Applies `change` if the stored version is `expectedVersion`; returns the new state. */
-  update(code: string, expectedVersion: number, change: ComplaintChange, events?: DomainEvent[]): Promise<Complaint>;
+  /**
+   * Applies `change` if the stored version is `expectedVersion`; returns the new state. Fails, writing
+   * nothing (no events either), with NotFoundError for an unknown code, VersionConflictError for a stale
+   * version, and IllegalTransitionError when `change.status` is a move ALLOWED_TRANSITIONS forbids.
+   */
+  update(
+    code: string,
+    expectedVersion: number,
+    change: ComplaintChange,
+    events?: DomainEvent[],
+  ): Promise<Complaint>;
   /** All PAKN a citizen filed, matched by exact phone or email (personal-data requests). */
   findBySubmitter(contact: { phone?: string; email?: string }): Promise<Complaint[]>;
 
+  /** Ordered by key. */
   countBy(dimension: CountDimension, filter: ComplaintFilter): Promise<Array<{ key: string; count: number }>>;
-  /** Per calendar day in `timeZone` (IANA, default Asia/Ho_Chi_Minh), `YYYY-MM-DD`. */
-  countByDay(field: DayField, filter: ComplaintFilter, timeZone?: string): Promise<Array<{ day: string; count: number }>>;
+  /**
+   * Per calendar day in `timeZone` (IANA, default Asia/Ho_Chi_Minh), `YYYY-MM-DD`, ordered by day;
+   * days without rows are left out.
+   */
+  countByDay(
+    field: DayField,
+    filter: ComplaintFilter,
+    timeZone?: string,
+  ): Promise<Array<{ day: string; count: number }>>;
   answerTimes(filter: ComplaintFilter): Promise<AnswerTimeStats>;
 
   /** Outbox: events not yet handed to the queue, oldest first. */
