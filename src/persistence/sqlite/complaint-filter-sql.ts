@@ -60,6 +60,17 @@ export function filterSql(f: ComplaintFilter): FilterSql {
     clauses.push(`(c.status IN (${OPEN_LIST}) AND c.due_at < ?)`);
     params.push(f.overdueAt.getTime());
   }
+  if (f.answeredFrom !== undefined) {
+    clauses.push('c.answered_at >= ?');
+    params.push(f.answeredFrom.getTime());
+  }
+  if (f.answeredTo !== undefined) {
+    clauses.push('c.answered_at < ?');
+    params.push(f.answeredTo.getTime());
+  }
+  if (f.answeredOnTime !== undefined) {
+    clauses.push(f.answeredOnTime ? 'c.answered_at <= c.due_at' : 'c.answered_at > c.due_at');
+  }
   if (f.published !== undefined) {
     clauses.push('c.published = ?');
     params.push(f.published ? 1 : 0);
