@@ -1,0 +1,2 @@
+export * from './keyword-routing';
+export * from './suggest-on-receipt';
