@@ -1,0 +1,3 @@
+export * from './auth-service';
+export * from './login-throttle';
+export * from './refresh-token-store';
