@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../src/deps';
+import type { PaknBot, TurnSerializer } from './bot-types';
+import type { ChannelRuntime } from './channel-runtime';
+import { KeyedQueue } from './keyed-queue';
+import type { RetryPolicy, Sleep } from './send-retry';
+import { TelegramChannel } from './telegram/telegram-adapter';
+import { registerTelegramWebhook } from './telegram/telegram-webhook';
+
+export interface ChannelsOptions {
+  /** The conversation; defaults to dialogs' `createPaknBot(deps)`. */
+  bot?: PaknBot;
+  serializer?: TurnSerializer;
+  retry?: RetryPolicy;
+  sleep?: Sleep;
+}
+
+/** The live channels of this process (tests and benches reach their outboxes through it). */
+export interface Channels {
+  telegram?: TelegramChannel;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    channels: Channels;
+  }
+}
+
+export function createRuntime(deps: AppDeps, bot: PaknBot, options: ChannelsOptions): ChannelRuntime {
+  return {
+    bot,
+    serializer: options.serializer ?? new KeyedQueue(),
+    dedupe: deps.stores.dedupe,
+    logger: deps.logger,
+    limits: deps.config.limits,
+    retry: options.retry,
+    sleep: options.sleep,
+  };
+}
+
+/**
+ * Mounts every configured channel: Telegram and Zalo webhooks when their settings are present (a
+ * channel without settings is off), the web chat always. Waits for queued replies on close.
+ */
+export async function registerChannels(app: FastifyInstance, deps: AppDeps, options: ChannelsOptions = {}): Promise<Channels> {
+  const bot = options.bot ?? (await defaultBot(deps));
+  const runtime = createRuntime(deps, bot, options);
+  const channels: Channels = {};
+  if (deps.config.telegram) {
+    channels.telegram = new TelegramChannel(deps.config.telegram, runtime);
+    registerTelegramWebhook(app, channels.telegram, deps.stores.dedupe);
+  }
+  app.decorate('channels', channels);
+  app.addHook('onClose', async () => {
+    await channels.telegram?.outbox.drain();
+  });
+  return channels;
+}
+
+async function defaultBot(_deps: AppDeps): Promise<PaknBot> {
+  throw new Error('channels: no bot given and dialogs/ createPaknBot is not wired yet');
+}
