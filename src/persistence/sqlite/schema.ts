@@ -118,4 +118,11 @@ export const STORE_MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'account e-mail',
+    up(db) {
+      db.exec('ALTER TABLE accounts ADD COLUMN email TEXT');
+    },
+  },
 ];

@@ -9,6 +9,7 @@ interface AccountRow {
   display_name: string;
   agency: string;
   role: string;
+  email: string | null;
   password_hash: string;
   active: number;
   failed_logins: number;
@@ -22,6 +23,7 @@ const toRow = (a: Account): AccountRow => ({
   display_name: a.displayName,
   agency: a.agency,
   role: a.role,
+  email: a.email ?? null,
   password_hash: a.passwordHash,
   active: a.active ? 1 : 0,
   failed_logins: a.failedLogins,
@@ -30,18 +32,22 @@ const toRow = (a: Account): AccountRow => ({
   updated_at: a.updatedAt.getTime(),
 });
 
-const fromRow = (r: AccountRow): Account => ({
-  username: r.username,
-  displayName: r.display_name,
-  agency: r.agency,
-  role: r.role as Role,
-  passwordHash: r.password_hash,
-  active: r.active === 1,
-  failedLogins: r.failed_logins,
-  lockedUntil: r.locked_until === null ? null : new Date(r.locked_until),
-  createdAt: new Date(r.created_at),
-  updatedAt: new Date(r.updated_at),
-});
+const fromRow = (r: AccountRow): Account => {
+  const a: Account = {
+    username: r.username,
+    displayName: r.display_name,
+    agency: r.agency,
+    role: r.role as Role,
+    passwordHash: r.password_hash,
+    active: r.active === 1,
+    failedLogins: r.failed_logins,
+    lockedUntil: r.locked_until === null ? null : new Date(r.locked_until),
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+  };
+  if (r.email !== null) a.email = r.email;
+  return a;
+};
 
 type Patch = Parameters<AccountStore['update']>[1];
 
@@ -58,14 +64,14 @@ export class SqliteAccountStore implements AccountStore {
     private readonly clock: Clock,
   ) {
     this.insert = db.prepare(`INSERT INTO accounts
-      (username, display_name, agency, role, password_hash, active, failed_logins, locked_until, created_at, updated_at)
-      VALUES (@username, @display_name, @agency, @role, @password_hash, @active, @failed_logins, @locked_until, @created_at, @updated_at)
+      (username, display_name, agency, role, email, password_hash, active, failed_logins, locked_until, created_at, updated_at)
+      VALUES (@username, @display_name, @agency, @role, @email, @password_hash, @active, @failed_logins, @locked_until, @created_at, @updated_at)
       ON CONFLICT (username) DO NOTHING`);
     this.getStmt = db.prepare('SELECT * FROM accounts WHERE username = ?');
     this.listAll = db.prepare('SELECT * FROM accounts ORDER BY username');
     this.listByAgency = db.prepare('SELECT * FROM accounts WHERE agency = ? ORDER BY username');
     this.save =
-      db.prepare(`UPDATE accounts SET display_name = @display_name, role = @role, password_hash = @password_hash,
+      db.prepare(`UPDATE accounts SET display_name = @display_name, role = @role, email = @email, password_hash = @password_hash,
       active = @active, failed_logins = @failed_logins, locked_until = @locked_until, updated_at = @updated_at
       WHERE username = @username`);
     this.updateTx = db.transaction((username: string, patch: Patch) => {
@@ -79,6 +85,12 @@ export class SqliteAccountStore implements AccountStore {
       if (patch.active !== undefined) next.active = patch.active;
       if (patch.failedLogins !== undefined) next.failedLogins = patch.failedLogins;
       if (patch.lockedUntil !== undefined) next.lockedUntil = patch.lockedUntil;
+      // Not in the port's patch type today; honoured if a caller passes it (null or '' removes it).
+      const email = (patch as { email?: string | null }).email;
+      if (email !== undefined) {
+        if (email) next.email = email;
+        else delete next.email;
+      }
       this.save.run(toRow(next));
       return next;
     });

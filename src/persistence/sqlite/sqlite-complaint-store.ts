@@ -383,7 +383,8 @@ export class SqliteComplaintStore implements ComplaintStore {
     const offset = fixedOffset(timeZone);
     if (offset !== null) {
       const rows = this.stmt(
-        `SELECT (${col} + ?) / ${DAY_MS} AS d, count(*) AS n FROM complaints c WHERE ${where} GROUP BY d ORDER BY d`,
+        // better-sqlite3 binds JS numbers as REAL; the cast keeps the division an integer one.
+        `SELECT (${col} + CAST(? AS INTEGER)) / ${DAY_MS} AS d, count(*) AS n FROM complaints c WHERE ${where} GROUP BY d ORDER BY d`,
       ).all(offset, ...f.params) as Array<{ d: number; n: number }>;
       return rows.map((r) => ({ day: new Date(r.d * DAY_MS).toISOString().slice(0, 10), count: r.n }));
     }

@@ -1,0 +1,4 @@
+import { complaintStoreContract } from './complaint-store.contract';
+import { storeFactories } from './factories';
+
+storeFactories.forEach(complaintStoreContract);

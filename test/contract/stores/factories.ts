@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Stores } from '../../../src/domain/ports';
+import { openSqliteStores } from '../../../src/persistence/sqlite';
+
+/** One store adapter under contract test. `create()` gives fresh, empty stores each time. */
+export interface StoreFactory {
+  name: string;
+  /** Set when the adapter cannot run here; the suites then report it as skipped, never as passed. */
+  skipReason?: string;
+  create(): Promise<Stores | null>;
+}
+
+const mongoUri = process.env.MONGODB_URI;
+
+export const storeFactories: StoreFactory[] = [
+  {
+    name: 'sqlite',
+    async create() {
+      const dir = mkdtempSync(join(tmpdir(), 'pakn-stores-'));
+      const stores = openSqliteStores({ file: join(dir, 'pakn.db') });
+      const close = stores.close.bind(stores);
+      // The tmp folder goes with the stores.
+      return Object.assign(stores, {
+        async close() {
+          await close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      });
+    },
+  },
+  {
+    name: 'mongo',
+    skipReason: mongoUri ? undefined : 'no MongoDB reachable',
+    async create() {
+      if (!mongoUri) return null;
+      // Required lazily: the Mongo adapter is written in parallel, and this file must load without it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mongo = require('../../../src/persistence/mongo') as {
+        connectMongoStores(o: {
+          uri: string;
+          writeConcern: 'majority' | number;
+          dbName: string;
+        }): Promise<Stores>;
+      };
+      const dbName = `pakn_contract_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+      const stores = await mongo.connectMongoStores({ uri: mongoUri, writeConcern: 'majority', dbName });
+      const close = stores.close.bind(stores);
+      // Each test gets its own database; drop it afterwards if the adapter lets us.
+      const withDrop = stores as Stores & { dropDatabase?: () => Promise<void> };
+      return Object.assign(stores, {
+        async close() {
+          if (typeof withDrop.dropDatabase === 'function') await withDrop.dropDatabase();
+          await close();
+        },
+      });
+    },
+  },
+];
