@@ -1,0 +1,263 @@
+import { CENTRAL_AGENCY, isInSubtree, type Agency } from '../../domain/agency';
+import { CHANNELS } from '../../domain/complaint';
+import { localDate } from '../../domain/deadlines';
+import { COMPLAINT_STATUSES, OPEN_STATUSES } from '../../domain/status';
+import type { Clock } from '../../domain/ports/clock';
+import type { ComplaintFilter, ComplaintStore } from '../../domain/ports/complaint-store';
+import { bucketOf, bucketsOf, daysBetween, STATS_TIME_ZONE, type StatsPeriod } from './period';
+
+/** A count under a key (status, channel, category or agency code). */
+export interface KeyCount {
+  key: string;
+  count: number;
+}
+
+export interface SeriesPoint {
+  /** The bucket: YYYY-MM-DD (a day, or the Monday of a week) or YYYY-MM. */
+  bucket: string;
+  /** PAKN received in the bucket. */
+  received: number;
+  /** Answers given in the bucket. */
+  answered: number;
+}
+
+/** Open PAKN (received, processing, awaiting information) now, by how long ago they were received. */
+export interface AgeBucket {
+  key: string;
+  /** Age in whole local days, inclusive; `maxDays` null is open-ended. */
+  minDays: number;
+  maxDays: number | null;
+  count: number;
+}
+
+/** One row of the per-agency table: an agency directly under the scope (its whole subtree), or the scope itself. */
+export interface LeagueRow {
+  agency: string;
+  name: string;
+  /** Received in the period (owned now by this agency's subtree). */
+  received: number;
+  /** Answers given in the period. */
+  answered: number;
+  onTime: number;
+  /** onTime / answered, null when nothing was answered. */
+  onTimeRate: number | null;
+  /** Open and past due now. */
+  overdue: number;
+}
+
+export interface StatsReport {
+  /** The agency whose subtree is counted. */
+  scope: string;
+  scopeName: string;
+  period: { from: string; to: string; granularity: StatsPeriod['granularity']; timeZone: string };
+  generatedAt: string;
+  totals: {
+    /** PAKN received in the period. */
+    received: number;
+    /** Answers given in the period. */
+    answered: number;
+    /** Of those, answered by their due date. */
+    onTime: number;
+    onTimeRate: number | null;
+    /** Open PAKN now, whenever received. */
+    open: number;
+    /** Open PAKN past their due date now. */
+    overdueNow: number;
+  };
+  /** Time from receipt to answer of the answers given in the period. */
+  answerTime: { p50Ms: number | null; p90Ms: number | null; p50Days: number | null; p90Days: number | null };
+  /** PAKN received in the period, by their current status / channel / category / owner. */
+  byStatus: KeyCount[];
+  byChannel: KeyCount[];
+  byCategory: KeyCount[];
+  byOwner: KeyCount[];
+  topCategories: KeyCount[];
+  series: SeriesPoint[];
+  backlogByAge: AgeBucket[];
+  league: LeagueRow[];
+}
+
+/** Age classes of the backlog, in local days since receipt (the legal answer time is 20 working days ≈ 28 days). */
+export const BACKLOG_AGE_BUCKETS: ReadonlyArray<Pick<AgeBucket, 'key' | 'minDays' | 'maxDays'>> = [
+  { key: 'd0_7', minDays: 0, maxDays: 7 },
+  { key: 'd8_14', minDays: 8, maxDays: 14 },
+  { key: 'd15_28', minDays: 15, maxDays: 28 },
+  { key: 'd29_60', minDays: 29, maxDays: 60 },
+  { key: 'd61_plus', minDays: 61, maxDays: null },
+];
+
+export const TOP_CATEGORIES = 5;
+const DAY_MS = 24 * 3600 * 1000;
+
+export interface StatsServiceOptions {
+  complaints: ComplaintStore;
+  /** Agency names for the league table; codes are shown when absent. */
+  listAgencies?: () => Promise<Agency[]>;
+  clock: Clock;
+  /**
+   * Reports are cached this long per (scope, period): a dashboard reload or many leaders of one ministry
+   * cost one computation. 0 turns the cache off (tests, benchmarks).
+   * @defaultValue 0
+   */
+  cacheTtlMs?: number;
+  /** @defaultValue 500 */
+  cacheMaxEntries?: number;
+}
+
+export interface StatsService {
+  /** The report for the subtree of `scope` (an agency code; `vpcp` is everything). */
+  report(scope: string, period: StatsPeriod): Promise<StatsReport>;
+}
+
+/** The agency directly under `root` through which `owner` belongs to the subtree, or `root` itself. */
+export function leagueKey(owner: string, root: string): string {
+  if (owner === root) return root;
+  if (root === CENTRAL_AGENCY) return owner.split('.')[0]!;
+  const rest = owner.slice(root.length + 1);
+  return `${root}.${rest.split('.')[0]}`;
+}
+
+function rate(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
+
+function sum(rows: KeyCount[]): number {
+  return rows.reduce((acc, r) => acc + r.count, 0);
+}
+
+function zeroFilled(keys: readonly string[], rows: KeyCount[]): KeyCount[] {
+  const m = new Map(rows.map((r) => [r.key, r.count]));
+  const extra = rows.filter((r) => !keys.includes(r.key));
+  return [...keys.map((key) => ({ key, count: m.get(key) ?? 0 })), ...extra];
+}
+
+function byCountDesc(a: KeyCount, b: KeyCount): number {
+  return b.count - a.count || a.key.localeCompare(b.key);
+}
+
+/**
+ * Statistics through the store's aggregation primitives only (countBy, countByDay, answerTimes): the store
+ * computes in SQL or an aggregation pipeline, and this service only combines aggregated rows (at most one per
+ * day, agency, status, channel or category), so its cost does not grow with the number of PAKN.
+ */
+export function createStatsService(options: StatsServiceOptions): StatsService {
+  const { complaints, clock } = options;
+  const ttl = options.cacheTtlMs ?? 0;
+  const maxEntries = options.cacheMaxEntries ?? 500;
+  const cache = new Map<string, { at: number; report: Promise<StatsReport> }>();
+
+  async function compute(scope: string, period: StatsPeriod): Promise<StatsReport> {
+    const now = clock.now();
+    const today = localDate(now);
+    // The central office's subtree is everything: no owner filter at all, so the store can use its plain indexes.
+    const base: ComplaintFilter = scope === CENTRAL_AGENCY ? {} : { ownerSubtree: scope };
+    const received: ComplaintFilter = { ...base, from: period.start, to: period.end };
+    const answered: ComplaintFilter = { ...base, answeredFrom: period.start, answeredTo: period.end };
+
+    // Sequential on purpose: the embedded store is synchronous underneath, and a remote one is not helped by a burst.
+    const byStatus = await complaints.countBy('status', received);
+    const byChannel = await complaints.countBy('channel', received);
+    const byCategory = await complaints.countBy('category', received);
+    const byOwner = await complaints.countBy('owner', received);
+    const receivedDays = await complaints.countByDay('createdAt', received, STATS_TIME_ZONE);
+    const answeredDays = await complaints.countByDay('answeredAt', answered, STATS_TIME_ZONE);
+    const times = await complaints.answerTimes(answered);
+    const answeredByOwner = await complaints.countBy('owner', answered);
+    const onTimeByOwner = await complaints.countBy('owner', { ...answered, answeredOnTime: true });
+    const overdueByOwner = await complaints.countBy('owner', { ...base, overdueAt: now });
+    const openDays = await complaints.countByDay('createdAt', { ...base, status: [...OPEN_STATUSES] }, STATS_TIME_ZONE);
+    const agencies = options.listAgencies ? await options.listAgencies() : [];
+
+    // Defence in depth: whatever a store returns, nothing outside the caller's subtree is reported.
+    const inScope = (r: KeyCount) => isInSubtree(r.key, scope);
+
+    const buckets = bucketsOf(period);
+    const series = new Map(buckets.map((b) => [b, { bucket: b, received: 0, answered: 0 }]));
+    for (const d of receivedDays) {
+      const p = series.get(bucketOf(d.day, period.granularity));
+      if (p && d.day >= period.from && d.day <= period.to) p.received += d.count;
+    }
+    for (const d of answeredDays) {
+      const p = series.get(bucketOf(d.day, period.granularity));
+      if (p && d.day >= period.from && d.day <= period.to) p.answered += d.count;
+    }
+
+    const backlogByAge: AgeBucket[] = BACKLOG_AGE_BUCKETS.map((b) => ({ ...b, count: 0 }));
+    for (const d of openDays) {
+      const age = Math.max(0, daysBetween(d.day, today));
+      const bucket = backlogByAge.find((b) => age >= b.minDays && (b.maxDays === null || age <= b.maxDays));
+      if (bucket) bucket.count += d.count;
+    }
+
+    const names = new Map(agencies.map((a) => [a.code, a.name]));
+    const league = new Map<string, LeagueRow>();
+    const row = (owner: string): LeagueRow => {
+      const key = leagueKey(owner, scope);
+      let r = league.get(key);
+      if (!r) {
+        r = { agency: key, name: names.get(key) ?? key, received: 0, answered: 0, onTime: 0, onTimeRate: null, overdue: 0 };
+        league.set(key, r);
+      }
+      return r;
+    };
+    for (const r of byOwner.filter(inScope)) row(r.key).received += r.count;
+    for (const r of answeredByOwner.filter(inScope)) row(r.key).answered += r.count;
+    for (const r of onTimeByOwner.filter(inScope)) row(r.key).onTime += r.count;
+    for (const r of overdueByOwner.filter(inScope)) row(r.key).overdue += r.count;
+    // Active agencies directly under the scope appear even with nothing to count: a zero is information too.
+    for (const a of agencies) {
+      if (a.active && a.code !== scope && isInSubtree(a.code, scope) && leagueKey(a.code, scope) === a.code) row(a.code);
+    }
+    const leagueRows = [...league.values()]
+      .map((r) => ({ ...r, onTimeRate: rate(r.onTime, r.answered) }))
+      .sort((a, b) => b.received - a.received || a.agency.localeCompare(b.agency));
+
+    const categories = byCategory.slice().sort(byCountDesc);
+    const receivedTotal = sum(byStatus);
+    return {
+      scope,
+      scopeName: names.get(scope) ?? scope,
+      period: { from: period.from, to: period.to, granularity: period.granularity, timeZone: STATS_TIME_ZONE },
+      generatedAt: now.toISOString(),
+      totals: {
+        received: receivedTotal,
+        answered: times.answered,
+        onTime: times.onTime,
+        onTimeRate: rate(times.onTime, times.answered),
+        open: openDays.reduce((acc, d) => acc + d.count, 0),
+        overdueNow: sum(overdueByOwner.filter(inScope)),
+      },
+      answerTime: {
+        p50Ms: times.p50Ms,
+        p90Ms: times.p90Ms,
+        p50Days: times.p50Ms === null ? null : times.p50Ms / DAY_MS,
+        p90Days: times.p90Ms === null ? null : times.p90Ms / DAY_MS,
+      },
+      byStatus: zeroFilled(COMPLAINT_STATUSES, byStatus),
+      byChannel: zeroFilled(CHANNELS, byChannel),
+      byCategory: categories,
+      byOwner: byOwner.filter(inScope).sort(byCountDesc),
+      topCategories: categories.slice(0, TOP_CATEGORIES),
+      series: [...series.values()],
+      backlogByAge,
+      league: leagueRows,
+    };
+  }
+
+  return {
+    report(scope, period) {
+      if (ttl <= 0) return compute(scope, period);
+      const key = `${scope}|${period.from}|${period.to}|${period.granularity}`;
+      const nowMs = clock.now().getTime();
+      const hit = cache.get(key);
+      if (hit && nowMs - hit.at < ttl) return hit.report;
+      const report = compute(scope, period);
+      // A failed computation is not cached.
+      report.catch(() => cache.delete(key));
+      cache.delete(key);
+      cache.set(key, { at: nowMs, report });
+      while (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+      return report;
+    },
+  };
+}
