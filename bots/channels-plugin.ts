@@ -6,6 +6,8 @@ import { KeyedQueue } from './keyed-queue';
 import type { RetryPolicy, Sleep } from './send-retry';
 import { TelegramChannel } from './telegram/telegram-adapter';
 import { registerTelegramWebhook } from './telegram/telegram-webhook';
+import { ZaloChannel } from './zalo/zalo-adapter';
+import { registerZaloWebhook } from './zalo/zalo-webhook';
 
 export interface ChannelsOptions {
   /** The conversation; defaults to dialogs' `createPaknBot(deps)`. */
@@ -18,6 +20,7 @@ export interface ChannelsOptions {
 /** The live channels of this process (tests and benches reach their outboxes through it). */
 export interface Channels {
   telegram?: TelegramChannel;
+  zalo?: ZaloChannel;
 }
 
 declare module 'fastify' {
@@ -50,9 +53,13 @@ export async function registerChannels(app: FastifyInstance, deps: AppDeps, opti
     channels.telegram = new TelegramChannel(deps.config.telegram, runtime);
     registerTelegramWebhook(app, channels.telegram, deps.stores.dedupe);
   }
+  if (deps.config.zalo) {
+    channels.zalo = new ZaloChannel(deps.config.zalo, runtime, deps.stores.conversations, deps.clock);
+    await registerZaloWebhook(app, channels.zalo, deps.stores.dedupe);
+  }
   app.decorate('channels', channels);
   app.addHook('onClose', async () => {
-    await channels.telegram?.outbox.drain();
+    await Promise.all([channels.telegram?.outbox.drain(), channels.zalo?.outbox.drain()]);
   });
   return channels;
 }
