@@ -1,0 +1,4 @@
+import { agencyStoreContract } from './directory-stores.contract';
+import { storeFactories } from './factories';
+
+storeFactories.forEach(agencyStoreContract);

@@ -1,0 +1,80 @@
+import { ETagConflictError } from '../../../src/domain/ports/conversation-storage';
+import type { StoreFactory } from './factories';
+import { describeStores } from './run-contract';
+
+export function conversationStorageContract(factory: StoreFactory): void {
+  describeStores('ConversationStorage', factory, (h) => {
+    const storage = () => h.stores.conversations;
+    const KEY = 'telegram/conversations/12345';
+
+    it('reads nothing for unknown keys', async () => {
+      expect(await storage().read([KEY, 'other'])).toEqual({});
+    });
+
+    it('writes without an eTag, reads back with a fresh eTag, and keeps nested data', async () => {
+      const state = {
+        dialogStack: [{ id: 'intake', state: { step: 2, values: { title: 'Đường hỏng' } } }],
+        locale: 'vi',
+      };
+      await storage().write({ [KEY]: state });
+      const read = await storage().read([KEY, 'missing']);
+      expect(Object.keys(read)).toEqual([KEY]);
+      const { eTag, ...data } = read[KEY]!;
+      expect(typeof eTag).toBe('string');
+      expect(eTag).not.toBe('*');
+      expect(data).toEqual(state);
+    });
+
+    it('accepts the current eTag and issues a new one on every write', async () => {
+      await storage().write({ [KEY]: { n: 1 } });
+      const first = (await storage().read([KEY]))[KEY]!;
+      await storage().write({ [KEY]: { ...first, n: 2 } });
+      const second = (await storage().read([KEY]))[KEY]!;
+      expect(second.n).toBe(2);
+      expect(second.eTag).not.toBe(first.eTag);
+      // Same data again still gets a new eTag.
+      await storage().write({ [KEY]: { ...second } });
+      const third = (await storage().read([KEY]))[KEY]!;
+      expect(third.eTag).not.toBe(second.eTag);
+    });
+
+    it('refuses a stale eTag with ETagConflictError and keeps the stored item', async () => {
+      await storage().write({ [KEY]: { n: 1 } });
+      const stale = (await storage().read([KEY]))[KEY]!;
+      await storage().write({ [KEY]: { ...stale, n: 2 } });
+      const current = (await storage().read([KEY]))[KEY]!;
+      await expect(storage().write({ [KEY]: { ...stale, n: 3 } })).rejects.toBeInstanceOf(ETagConflictError);
+      expect((await storage().read([KEY]))[KEY]).toEqual(current);
+    });
+
+    it("overwrites whatever is stored when the eTag is '*' or missing", async () => {
+      await storage().write({ [KEY]: { n: 1 } });
+      await storage().write({ [KEY]: { n: 2, eTag: '*' } });
+      expect((await storage().read([KEY]))[KEY]!.n).toBe(2);
+      await storage().write({ [KEY]: { n: 3 } });
+      expect((await storage().read([KEY]))[KEY]!.n).toBe(3);
+    });
+
+    it('lets exactly one of two concurrent writes based on one eTag win', async () => {
+      await storage().write({ [KEY]: { n: 0 } });
+      const base = (await storage().read([KEY]))[KEY]!;
+      const results = await Promise.allSettled([
+        storage().write({ [KEY]: { ...base, n: 1 } }),
+        storage().write({ [KEY]: { ...base, n: 2 } }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(lost?.reason).toBeInstanceOf(ETagConflictError);
+      const winner = results.findIndex((r) => r.status === 'fulfilled') + 1;
+      expect((await storage().read([KEY]))[KEY]!.n).toBe(winner);
+    });
+
+    it('writes and reads several keys, and deletes', async () => {
+      await storage().write({ a: { v: 'a' }, b: { v: 'b' }, c: { v: 'c' } });
+      const read = await storage().read(['a', 'b', 'c']);
+      expect(Object.keys(read).sort()).toEqual(['a', 'b', 'c']);
+      await storage().delete(['a', 'c', 'never-written']);
+      expect(Object.keys(await storage().read(['a', 'b', 'c']))).toEqual(['b']);
+    });
+  });
+}
