@@ -1,0 +1,193 @@
+import type { Channel, Complaint, HistoryEvent } from '../../domain/complaint';
+import { VersionConflictError } from '../../domain/errors';
+import {
+  ChannelSendError,
+  PermanentJobError,
+  RetryLaterError,
+  type AgencyStore,
+  type ChannelSender,
+  type Clock,
+  type ComplaintStore,
+  type FileStore,
+  type JobHandler,
+  type JobQueue,
+} from '../../domain/ports';
+import { tFor } from '../../i18n';
+import { EmailSendError, type EmailSender } from '../../notify/email-sender';
+import { renderNotice } from '../../notify/render';
+import type { SmsGateway } from '../../notify/sms-gateway';
+import type { Logger } from '../../shared/logger';
+import type { DeliveryLog } from './delivery-log';
+import { deliverQueue, type DeliverJobData, type DeliveryJob, type DeliveryRoute } from './delivery-types';
+import { deliveryJobId, planDeliveries, rateKeyFor } from './plan-deliveries';
+
+export interface DeliverDeps {
+  complaints: ComplaintStore;
+  agencies: AgencyStore;
+  files: FileStore;
+  queue: JobQueue;
+  clock: Clock;
+  logger: Logger;
+  log: DeliveryLog;
+  publicBaseUrl: string;
+  senders: Partial<Record<Channel, ChannelSender>>;
+  email?: EmailSender;
+  sms?: SmsGateway;
+  available: ReadonlySet<DeliveryRoute>;
+  /** Enqueue options for follow-up jobs (fallbacks). */
+  attempts: number;
+  backoffMs: number;
+}
+
+/**
+ * Maps a send failure onto the queue's contract: 429 → RetryLaterError (this chat's job waits, later
+ * jobs of the chat wait behind it, other chats go on); transient → rethrow (attempts with backoff);
+ * permanent → PermanentJobError (dead-lettered at once, listed for an operator).
+ */
+export function toJobError(err: unknown): Error {
+  if (err instanceof ChannelSendError) {
+    if (err.kind === 'rate_limited') return new RetryLaterError(err.retryAfterMs ?? 1000, err.message);
+    if (err.kind === 'transient') return err;
+    return new PermanentJobError(err.message, { cause: err });
+  }
+  if (err instanceof EmailSendError) return err.kind === 'permanent' ? new PermanentJobError(err.message, { cause: err }) : err;
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+async function agencyName(agencies: AgencyStore, code: string): Promise<string> {
+  return (await agencies.get(code))?.name ?? code;
+}
+
+/** Appends a history event once (by id), retrying on a concurrent officer write. */
+async function appendHistoryOnce(complaints: ComplaintStore, code: string, event: HistoryEvent, at: Date): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    const c = await complaints.getByCode(code);
+    if (!c || c.history.some((h) => h.id === event.id)) return;
+    try {
+      await complaints.update(code, c.version, { appendHistory: [event], at });
+      return;
+    } catch (err) {
+      if (!(err instanceof VersionConflictError)) throw err;
+    }
+  }
+}
+
+export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): JobHandler<DeliverJobData> {
+  const logger = deps.logger.child({ module: `deliver:${route}` });
+
+  async function sendNotice(job: DeliveryJob, c: Complaint): Promise<string | undefined> {
+    const rendered = renderNotice({
+      kind: job.kind,
+      complaint: c,
+      locale: c.locale,
+      agencyName: await agencyName(deps.agencies, job.agency ?? c.owner),
+      publicBaseUrl: deps.publicBaseUrl,
+      message: job.message,
+      withAnswer: job.withAnswer,
+    });
+    if (route === 'email') {
+      if (!deps.email) throw new PermanentJobError('email is not configured');
+      const to = c.submitter.email;
+      if (!to) throw new PermanentJobError('the citizen has no e-mail address (erased?)');
+      const attachments = [];
+      for (const f of rendered.files) {
+        const content = await deps.files.get(f.storageKey);
+        if (!content) throw new PermanentJobError(`answer document missing from the file store: ${f.storageKey}`);
+        attachments.push({ filename: f.name, contentType: f.mediaType, content });
+      }
+      const out = await deps.email.send({ to, subject: rendered.subject, text: rendered.emailText, attachments, messageId: deliveryJobId(job) });
+      return out.messageId;
+    }
+    if (route === 'sms') {
+      if (!deps.sms) throw new PermanentJobError('SMS is not configured');
+      const to = c.submitter.phone ?? (c.channelRef.channel === 'sms' ? c.channelRef.userId : undefined);
+      if (!to) throw new PermanentJobError('the citizen has no phone number (erased?)');
+      // A PAKN filed by SMS gets the full text only when short; answers stay a link either way.
+      const out = await deps.sms.send({ to, text: rendered.sms, requestId: deliveryJobId(job) });
+      return out.messageId;
+    }
+    const sender = deps.senders[route];
+    if (!sender) throw new PermanentJobError(`no sender for ${route}`);
+    if (c.channelRef.channel !== route) throw new PermanentJobError(`the PAKN was not filed on ${route}`);
+    const out = await sender.send(c.channelRef, {
+      text: rendered.text,
+      ...(rendered.files.length ? { files: rendered.files.map((f) => ({ name: f.name, mediaType: f.mediaType, storageKey: f.storageKey })) } : {}),
+    });
+    return out.messageId;
+  }
+
+  /**
+   * Zalo refused: outside the OA messaging window (CHANNELS.md §3.4). The notice goes by SMS, else by
+   * e-mail; a route the event already uses counts as covered. The path is written to the history.
+   */
+  async function fallBack(job: DeliveryJob, c: Complaint): Promise<void> {
+    const planned = new Set(planDeliveries({ eventId: job.eventId, kind: job.kind, withAnswer: job.withAnswer }, c, deps.available).map((j) => j.route));
+    const via: DeliveryRoute[] = [];
+    const jobs: DeliveryJob[] = [];
+    const smsTo = c.submitter.phone;
+    for (const r of ['sms', 'email'] as const) {
+      const reachable = r === 'sms' ? Boolean(smsTo) : Boolean(c.submitter.email);
+      if (!deps.available.has(r) || !reachable) continue;
+      via.push(r);
+      if (!planned.has(r)) jobs.push({ ...job, route: r, fallbackFrom: 'zalo' });
+      break;
+    }
+    const at = deps.clock.now();
+    const t = tFor('vi', 'notify');
+    await appendHistoryOnce(
+      deps.complaints,
+      c.code,
+      {
+        id: `delivery-${job.eventId}-zalo`,
+        at,
+        type: 'note',
+        actor: { kind: 'system' },
+        note: t('delivery.fallback_note', { from: 'Zalo', via: via.length ? via.join(', ').toUpperCase() : '—' }),
+        data: { delivery: { eventId: job.eventId, kind: job.kind, from: 'zalo', via, reason: 'outside_window' } },
+      },
+      at,
+    );
+    if (via.length === 0) throw new PermanentJobError('Zalo outside the messaging window and no phone or e-mail to fall back to');
+    for (const fj of jobs) {
+      await deps.queue.enqueue(deliverQueue(fj.route), 'notice', fj, {
+        jobId: deliveryJobId(fj),
+        rateKey: rateKeyFor(fj.route, c),
+        attempts: deps.attempts,
+        backoffMs: deps.backoffMs,
+      });
+    }
+    logger.info({ code: c.code, eventId: job.eventId, via }, 'zalo outside window: fell back');
+  }
+
+  return async (info) => {
+    const data = info.data;
+    if (await deps.log.wasDelivered(info.id)) {
+      logger.info({ jobId: info.id }, 'already delivered; not sending again');
+      return;
+    }
+    let messageId: string | undefined;
+    if (data.type === 'sms_reply') {
+      if (!deps.sms) throw new PermanentJobError('SMS is not configured');
+      try {
+        messageId = (await deps.sms.send({ to: data.to, text: data.text, requestId: info.id })).messageId;
+      } catch (err) {
+        throw toJobError(err);
+      }
+    } else {
+      const c = await deps.complaints.getByCode(data.code);
+      if (!c) throw new PermanentJobError(`PAKN ${data.code} not found`);
+      try {
+        messageId = await sendNotice(data, c);
+      } catch (err) {
+        if (err instanceof ChannelSendError && err.kind === 'outside_window' && route === 'zalo') {
+          await fallBack(data, c);
+          await deps.log.markDelivered(info.id);
+          return;
+        }
+        throw toJobError(err);
+      }
+    }
+    await deps.log.markDelivered(info.id);
+    logger.info({ jobId: info.id, attempt: info.attempt, messageId }, 'delivered');
+  };
+}

@@ -1,0 +1,156 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_ROUTING_RULES, parseRoutingRules, type RoutingRule } from '../../application/routing';
+import type { Channel } from '../../domain/complaint';
+import type { ChannelSender, ProcessOptions } from '../../domain/ports';
+import type { AppDeps } from '../../deps';
+import { createEmailSender, type EmailSender } from '../../notify/email-sender';
+import { createSmsGateway, type SmsGateway } from '../../notify/sms-gateway';
+import { createDeadlinesHandler, seedDeadlineScan, type DeadlineOptions } from './deadlines-processor';
+import { createDeliverHandler } from './deliver-processor';
+import { DeliveryLog } from './delivery-log';
+import { DEADLINES_QUEUE, DELIVERY_ROUTES, DIGESTS_QUEUE, EVENTS_QUEUE, deliverQueue, type DeliveryRoute } from './delivery-types';
+import { createDigestHandler } from './digest-processor';
+import { createEventsHandler } from './events-processor';
+
+export * from './delivery-types';
+export { DeliveryLog } from './delivery-log';
+export { noticeFor, planDeliveries, deliveryJobId, rateKeyFor } from './plan-deliveries';
+export { scanDeadlines } from './deadlines-processor';
+export { renderDigest } from './digest-processor';
+
+/** Limits of one delivery route. */
+export interface RouteRates {
+  /** Messages per second for the whole route (one bot). 0 = no limit. */
+  perSecond?: number;
+  /** Messages per second per chat. 0 = no limit (order per chat is kept either way). */
+  perChatPerSecond?: number;
+  concurrency?: number;
+}
+
+/**
+ * Defaults from CHANNELS.md §1.6: Telegram about 30 messages/s per bot and 1/s per chat. Zalo publishes
+ * no figure; the same per-chat pace and a lower bot rate are a cautious guess. SMS and mail gateways
+ * have their own contracts: modest defaults, raise them per deployment.
+ */
+export const DEFAULT_ROUTE_RATES: Readonly<Record<DeliveryRoute, Required<RouteRates>>> = Object.freeze({
+  telegram: { perSecond: 30, perChatPerSecond: 1, concurrency: 8 },
+  zalo: { perSecond: 10, perChatPerSecond: 1, concurrency: 4 },
+  web: { perSecond: 0, perChatPerSecond: 0, concurrency: 4 },
+  sms: { perSecond: 5, perChatPerSecond: 0, concurrency: 2 },
+  email: { perSecond: 10, perChatPerSecond: 0, concurrency: 4 },
+});
+
+export interface WorkerOptions {
+  rates?: Partial<Record<DeliveryRoute, RouteRates>>;
+  /** Tries per delivery before it is dead-lettered. @defaultValue 6 */
+  attempts?: number;
+  /** First retry delay, doubled each try. @defaultValue 2000 */
+  backoffMs?: number;
+  deadlines?: Partial<Omit<DeadlineOptions, 'overdueUpdateDays'>> & { enabled?: boolean };
+  /** Keyword routing rules; default: `DATA_DIR/routing-rules.json` if present, else DEFAULT_ROUTING_RULES. */
+  routingRules?: readonly RoutingRule[];
+  /** Overrides for tests and benchmarks; by default built from config (SMTP_URL, SMS_*). */
+  email?: EmailSender;
+  sms?: SmsGateway;
+  eventsConcurrency?: number;
+}
+
+export interface WorkerDeps extends AppDeps {
+  /** Chat senders by channel (bots/registry.ts `createChannelSenders`); a missing one is off. */
+  senders: Partial<Record<Channel, ChannelSender>>;
+}
+
+export interface Workers {
+  /** Routes that can deliver in this configuration. */
+  readonly available: ReadonlySet<DeliveryRoute>;
+  readonly log: DeliveryLog;
+  /** Registers the processors and seeds the deadline scan. */
+  start(): Promise<void>;
+  /** Releases what the workers own (the SMTP pool). The queue itself is closed with the deps. */
+  stop(): Promise<void>;
+}
+
+export function loadRoutingRules(dataDir: string): readonly RoutingRule[] {
+  const file = join(dataDir, 'routing-rules.json');
+  if (!existsSync(file)) return DEFAULT_ROUTING_RULES;
+  return parseRoutingRules(JSON.parse(readFileSync(file, 'utf8')) as unknown);
+}
+
+function limiterOf(perSecond: number | undefined): ProcessOptions['limiter'] {
+  return perSecond && perSecond > 0 ? { max: perSecond, durationMs: 1000 } : undefined;
+}
+
+export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Workers {
+  const { config, stores, queue, logger, clock } = deps;
+  const ownEmail = !options.email && config.smtpUrl ? createEmailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : undefined;
+  const email = options.email ?? ownEmail;
+  const sms = options.sms ?? (config.sms ? createSmsGateway(config.sms) : undefined);
+  const available = new Set<DeliveryRoute>();
+  for (const ch of ['telegram', 'zalo', 'web'] as const) if (deps.senders[ch]) available.add(ch);
+  if (sms) available.add('sms');
+  if (email) available.add('email');
+  const log = new DeliveryLog(stores.dedupe);
+  const attempts = options.attempts ?? 6;
+  const backoffMs = options.backoffMs ?? 2000;
+  const routingRules = options.routingRules ?? loadRoutingRules(config.dataDir);
+  const fanOut = { complaints: stores.complaints, queue, clock, logger, available, attempts, backoffMs, routingRules };
+  const deadlineOptions: DeadlineOptions = {
+    intervalMs: options.deadlines?.intervalMs ?? 3600_000,
+    dueSoonMs: options.deadlines?.dueSoonMs ?? 2 * 24 * 3600_000,
+    overdueUpdateDays: config.deadlines.overdueUpdateDays,
+  };
+
+  return {
+    available,
+    log,
+    async start() {
+      // One at a time by default: events of one PAKN fan out in the order the relay enqueued them, so
+      // its notices reach the chat in order (the deliver queues keep per-chat order from there).
+      queue.process(EVENTS_QUEUE, createEventsHandler(fanOut), { concurrency: options.eventsConcurrency ?? 1 });
+      for (const route of DELIVERY_ROUTES) {
+        if (!available.has(route)) continue;
+        const r = { ...DEFAULT_ROUTE_RATES[route], ...options.rates?.[route] };
+        queue.process(
+          deliverQueue(route),
+          createDeliverHandler(
+            {
+              complaints: stores.complaints,
+              agencies: stores.agencies,
+              files: deps.files,
+              queue,
+              clock,
+              logger,
+              log,
+              publicBaseUrl: config.publicBaseUrl,
+              senders: deps.senders,
+              email,
+              sms,
+              available,
+              attempts,
+              backoffMs,
+            },
+            route,
+          ),
+          { concurrency: r.concurrency, limiter: limiterOf(r.perSecond), perKeyLimiter: limiterOf(r.perChatPerSecond) },
+        );
+      }
+      queue.process(DIGESTS_QUEUE, createDigestHandler({ accounts: stores.accounts, agencies: stores.agencies, email, log, logger, locale: config.defaultLocale }));
+      if (options.deadlines?.enabled !== false) {
+        queue.process(DEADLINES_QUEUE, createDeadlinesHandler({ ...fanOut, agencies: stores.agencies }, deadlineOptions));
+        await seedDeadlineScan({ queue, clock }, deadlineOptions);
+      }
+      logger.info({ routes: [...available] }, 'delivery workers started');
+    },
+    async stop() {
+      ownEmail?.close();
+    },
+  };
+}
+
+/** Creates and starts the workers: `npm run worker`, and `npm start` on the embedded queue. */
+export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Promise<Workers> {
+  const workers = createWorkers(deps, options);
+  await workers.start();
+  return workers;
+}
