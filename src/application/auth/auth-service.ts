@@ -38,7 +38,10 @@ export interface AuthServiceOptions {
   accessTtlSeconds?: number;
   /** @defaultValue 7 days */
   refreshTtlMs?: number;
+  /** Per account. */
   throttle?: LoginThrottleOptions;
+  /** Per client address: looser, since one office's officers may share an address behind NAT. */
+  addressThrottle?: LoginThrottleOptions;
 }
 
 // Compared against when the username is unknown, so a miss costs as much as a wrong password.
@@ -54,6 +57,7 @@ function sha256(s: string): string {
  */
 export class AuthService {
   private readonly throttle: LoginThrottle;
+  private readonly addressThrottle: LoginThrottle;
   private readonly accessTtlSeconds: number;
   private readonly refreshTtlMs: number;
 
@@ -68,6 +72,7 @@ export class AuthService {
     options: AuthServiceOptions = {},
   ) {
     this.throttle = new LoginThrottle(options.throttle);
+    this.addressThrottle = new LoginThrottle({ freeFailures: 10, lockAfter: 50, ...options.addressThrottle });
     this.accessTtlSeconds = options.accessTtlSeconds ?? 900;
     this.refreshTtlMs = options.refreshTtlMs ?? 7 * 24 * 3600_000;
   }
@@ -78,8 +83,8 @@ export class AuthService {
     const userKey = `u:${username.toLowerCase()}`;
     // Addresses are personal data: keyed and logged only as a short hash.
     const ipKey = `ip:${sha256(address).slice(0, 16)}`;
-    for (const key of [userKey, ipKey]) {
-      const v = this.throttle.check(key, t);
+    for (const [th, key] of [[this.throttle, userKey], [this.addressThrottle, ipKey]] as const) {
+      const v = th.check(key, t);
       if (!v.ok) throw new AuthError(v.kind === 'locked' ? 'admin:auth.locked' : 'admin:auth.slow_down', 429, v.retryAfterMs);
     }
     const account = await this.deps.accounts.get(username);
@@ -137,13 +142,13 @@ export class AuthService {
 
   private async recordFailure(account: Account | null, userKey: string, ipKey: string, t: number): Promise<void> {
     const userLocked = this.throttle.fail(userKey, t);
-    const ipLocked = this.throttle.fail(ipKey, t);
+    const ipLocked = this.addressThrottle.fail(ipKey, t);
     if (account) {
       const lockedUntil = userLocked ? new Date(this.throttle.lockedUntil(userKey)) : account.lockedUntil;
       await this.deps.accounts.update(account.username, { failedLogins: account.failedLogins + 1, lockedUntil });
     }
     // Logged without the address or the password; the account name is an office's role account.
     if (userLocked) this.deps.logger.warn({ account: account?.username ?? '(unknown)', until: new Date(this.throttle.lockedUntil(userKey)).toISOString() }, 'login locked for account');
-    if (ipLocked) this.deps.logger.warn({ client: ipKey, until: new Date(this.throttle.lockedUntil(ipKey)).toISOString() }, 'login locked for client address');
+    if (ipLocked) this.deps.logger.warn({ client: ipKey, until: new Date(this.addressThrottle.lockedUntil(ipKey)).toISOString() }, 'login locked for client address');
   }
 }

@@ -3,6 +3,7 @@ import { ValidationError, VersionConflictError } from '../../domain/errors';
 import type { Clock, ComplaintStore } from '../../domain/ports';
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from './audit-log';
+import { normalizeVietnamesePhone } from '../citizen/contact';
 import { maskForPublication } from './masking';
 import { actorOf, assertAdmin, canSee, type Officer } from './officer';
 
@@ -120,7 +121,7 @@ export class PersonalDataService {
 
   private async find(officer: Officer, query: ContactQuery): Promise<Complaint[]> {
     assertAdmin(officer);
-    const phone = query.phone?.trim();
+    const phone = query.phone?.trim() ? normalizedPhone(query.phone) : undefined;
     const email = query.email?.trim().toLowerCase();
     if (!phone && !email) throw new ValidationError('admin:errors.contact_required');
     const all = await this.deps.complaints.findBySubmitter({ ...(phone ? { phone } : {}), ...(email ? { email } : {}) });
@@ -155,4 +156,13 @@ export class PersonalDataService {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Phones are stored as the intake normalised them (`+84…`); a query in any usual spelling finds them. */
+function normalizedPhone(phone: string): string {
+  try {
+    return normalizeVietnamesePhone(phone);
+  } catch {
+    return phone.trim();
+  }
 }

@@ -138,7 +138,7 @@ export function newComplaint(overrides: Partial<NewComplaint> = {}): NewComplain
     content: 'Tôi là Nguyễn Văn An, nộp hồ sơ đã 2 tháng chưa có kết quả. Liên hệ 0912 345 678 hoặc an@example.vn.',
     category: 'tthc',
     attachments: [],
-    submitter: { name: 'Nguyễn Văn An', phone: '0912345678', email: 'an@example.vn', consentProcessing: true, consentPublishName: true },
+    submitter: { name: 'Nguyễn Văn An', phone: '+84912345678', email: 'an@example.vn', consentProcessing: true, consentPublishName: true },
     channelRef: { channel: 'telegram', userId: '111', conversationId: '111' },
     locale: 'vi',
     owner: 'btc',
