@@ -7,4 +7,6 @@ import type { AppDeps } from '../deps';
  */
 export async function registerFeatures(_app: FastifyInstance, _deps: AppDeps): Promise<void> {
   // Features register here as they land.
+  await (await import('../../admin')).registerAdmin(_app, { deps: _deps });
+  await _app.register((await import('../../admin/stats/stats-plugin')).default, { deps: _deps });
 }
