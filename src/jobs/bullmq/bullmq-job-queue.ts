@@ -1,0 +1,407 @@
+import { randomUUID } from 'node:crypto';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+import IORedis, { type RedisOptions } from 'ioredis';
+import {
+  PermanentJobError,
+  RetryLaterError,
+  type DeadJob,
+  type EnqueueOptions,
+  type JobHandler,
+  type JobInfo,
+  type JobQueue,
+  type NewJob,
+  type ProcessOptions,
+} from '../../domain/ports';
+import { createLogger, type Logger } from '../../shared/logger';
+import { DEFAULT_KEEP_COMPLETED_MS, DEFAULT_KEEP_DEAD_MS, errorMessage, resolveEnqueue } from '../job-defaults';
+import { ENQUEUE_ORDER_LUA, GATE_LUA, REAP_LUA, RELEASE_LUA } from './redis-scripts';
+
+export interface BullmqJobQueueOptions {
+  /** A redis:// or rediss:// URL, or ioredis options. */
+  connection: string | RedisOptions;
+  /** Prefix of every Redis key, so that deployments and test runs can share one Redis. */
+  prefix: string;
+  logger?: Logger;
+  /** How long a finished job's id blocks a duplicate enqueue. Default 24 h. */
+  keepCompletedMs?: number;
+  /** How long a dead job stays listable and retryable. Default 30 days. */
+  keepDeadMs?: number;
+  /** BullMQ lock duration: a job whose worker died is taken again after about this long. Default 30 s. */
+  lockDurationMs?: number;
+  /** How often workers look for jobs whose worker died. Default 30 s. */
+  stalledIntervalMs?: number;
+}
+
+/** What is stored as BullMQ job data: the caller's id (BullMQ ids are escaped), the payload and the rate key. */
+interface Envelope {
+  i: string;
+  d: unknown;
+  k?: string;
+}
+
+/** A job not first of its key waits this long at most; normally it is promoted as soon as its turn comes. */
+const PARKED_RECHECK_MS = 1000;
+
+/**
+ * BullMQ ids may not contain ':' nor look like an integer. Safe ids pass unchanged; others become
+ * '%' + a percent-escape, which no safe id can start with, so the mapping stays one-to-one.
+ */
+export function toBullId(id: string): string {
+  const safe = !id.includes(':') && !id.includes('%') && `${parseInt(id, 10)}` !== id && id !== '';
+  return safe ? id : `%${id.replace(/%/g, '%25').replace(/:/g, '%3A')}`;
+}
+
+function redisOptionsFrom(connection: string | RedisOptions): RedisOptions {
+  if (typeof connection !== 'string') return { ...connection };
+  const u = new URL(connection);
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 6379,
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: Number.isInteger(db) ? db : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+  };
+}
+
+type GateVerdict = [number, number, string];
+interface PaknCommands {
+  paknEnqueueOrder(order: string, seq: string, jobKey: string, jobId: string): Promise<number>;
+  paknGate(...args: Array<string | number>): Promise<GateVerdict>;
+  paknRelease(order: string, parked: string, jobId: string): Promise<string | null>;
+  paknReap(order: string, jobId: string): Promise<number>;
+}
+
+interface InFlight {
+  abandon: () => void;
+}
+
+interface Consumer {
+  worker: Worker;
+  inFlight: Set<InFlight>;
+}
+
+/** Thrown inside our processor to hand a job back to BullMQ's "move back to wait" path at shutdown. */
+class AbandonedError extends Error {}
+
+/**
+ * JobQueue on BullMQ 5.
+ *
+ * - Duplicate ids: BullMQ ignores an add whose id exists; completed jobs are kept `keepCompletedMs`
+ *   (default 24 h) and dead ones `keepDeadMs` (30 days), so within those windows a late duplicate is
+ *   still a no-op. After them the id is forgotten and a new enqueue runs again.
+ * - Dead letter: BullMQ's failed set after the last attempt (or at once for PermanentJobError).
+ * - Per-key order and limit (BullMQ OSS has no groups). Chosen design: a per-key "order" sorted set
+ *   in Redis holds the ids of the key's unfinished jobs in enqueue order; only its first member may run
+ *   (checked atomically by GATE_LUA when a worker picks a job). That gives one-at-a-time and order in
+ *   one structure, survives gaps (a crash between enqueue and the order write, a duplicate enqueue, a
+ *   job removed by hand: the gate re-adds a missing job, and a first member that no longer exists or
+ *   already finished is reaped), and a retrying or RetryLater-delayed first job keeps later ones of its
+ *   key waiting — which is what "order per chat" needs. A job that is not first is moved back to
+ *   delayed (`moveToDelayed` + DelayedError, no attempt used) and promoted the moment the job ahead of
+ *   it finishes. A sequence-number-with-lock scheme was rejected: one lost number (crash between INCR
+ *   and add, or a duplicate add) would block the key forever.
+ *   Note: a job enqueued with a delay keeps later jobs of the same key behind it.
+ * - Limits are sliding windows over start times (exact: never more than `max` starts in any window of
+ *   `durationMs`), per key in Redis and for the queue in Redis; BullMQ's own fixed-window `limiter` is
+ *   also set so workers do not fetch far more than the window allows. A job over the queue limit goes
+ *   back to the head of the waiting list and the worker pauses fetching until the window has room.
+ */
+export class BullmqJobQueue implements JobQueue {
+  readonly kind = 'bullmq' as const;
+  private readonly redis: IORedis & PaknCommands;
+  private readonly base: RedisOptions;
+  private readonly logger: Logger;
+  private readonly queues = new Map<string, Queue>();
+  private readonly consumers = new Map<string, Consumer>();
+  private readonly lastErrorLog = new Map<string, number>();
+  private closing = false;
+
+  constructor(private readonly options: BullmqJobQueueOptions) {
+    this.logger = options.logger ?? createLogger('silent');
+    this.base = redisOptionsFrom(options.connection);
+    // Commands fail fast while Redis is away (the caller retries: the outbox keeps events); the
+    // client reconnects by itself.
+    this.redis = new IORedis({ ...this.base, maxRetriesPerRequest: 1 }) as IORedis & PaknCommands;
+    this.redis.on('error', (err) => this.logError('redis', err));
+    this.redis.defineCommand('paknEnqueueOrder', { numberOfKeys: 3, lua: ENQUEUE_ORDER_LUA });
+    this.redis.defineCommand('paknGate', { numberOfKeys: 5, lua: GATE_LUA });
+    this.redis.defineCommand('paknRelease', { numberOfKeys: 2, lua: RELEASE_LUA });
+    this.redis.defineCommand('paknReap', { numberOfKeys: 1, lua: REAP_LUA });
+  }
+
+  async enqueue<T>(queue: string, name: string, data: T, options?: EnqueueOptions): Promise<string> {
+    const [id] = await this.enqueueMany(queue, [{ name, data, options }]);
+    return id!;
+  }
+
+  async enqueueMany<T>(queue: string, jobs: Array<NewJob<T>>): Promise<string[]> {
+    if (jobs.length === 0) return [];
+    const q = this.queue(queue);
+    const resolved = jobs.map((j) => ({ job: j, r: resolveEnqueue(j.options) }));
+    const bulk = resolved.map(({ job, r }) => ({
+      name: job.name,
+      data: { i: r.id, d: job.data, ...(r.rateKey !== undefined ? { k: r.rateKey } : {}) } satisfies Envelope,
+      opts: this.jobOptions(r),
+    }));
+    if (bulk.length === 1) await q.add(bulk[0]!.name, bulk[0]!.data, bulk[0]!.opts);
+    else await q.addBulk(bulk);
+    const keyed = resolved.filter(({ r }) => r.rateKey !== undefined);
+    if (keyed.length > 0) {
+      // After the add, so a key's order never names a job that does not exist (except a crash here,
+      // which the gate repairs).
+      const p = this.redis.pipeline() as unknown as PaknCommands & { exec(): Promise<Array<[Error | null, unknown]> | null> };
+      for (const { r } of keyed) {
+        const bullId = toBullId(r.id);
+        void p.paknEnqueueOrder(this.key(queue, `order:${r.rateKey}`), this.key(queue, 'seq'), `${this.options.prefix}:${queue}:${bullId}`, bullId);
+      }
+      const results = await p.exec();
+      const failed = results?.find(([err]) => err !== null);
+      if (failed) throw failed[0];
+    }
+    return resolved.map(({ r }) => r.id);
+  }
+
+  process<T>(queue: string, handler: JobHandler<T>, options: ProcessOptions = {}): void {
+    if (this.consumers.has(queue)) throw new Error(`queue ${queue} already has a handler in this JobQueue`);
+    if (this.closing) throw new Error('JobQueue is closing');
+    const inFlight = new Set<InFlight>();
+    const worker = new Worker<Envelope>(
+      queue,
+      (job, token) => this.run(queue, job, token, handler as JobHandler, options, inFlight),
+      {
+        connection: { ...this.base, maxRetriesPerRequest: null },
+        prefix: this.options.prefix,
+        concurrency: Math.max(1, options.concurrency ?? 1),
+        // BullMQ treats an explicit `undefined` as a value, so only set what is given.
+        ...(options.limiter ? { limiter: { max: options.limiter.max, duration: options.limiter.durationMs } } : {}),
+        ...(this.options.lockDurationMs !== undefined ? { lockDuration: this.options.lockDurationMs } : {}),
+        ...(this.options.stalledIntervalMs !== undefined ? { stalledInterval: this.options.stalledIntervalMs } : {}),
+        // After a Redis outage, resume within seconds rather than BullMQ's default 15 s.
+        runRetryDelay: 1000,
+      },
+    );
+    worker.on('error', (err) => this.logError(`worker:${queue}`, err));
+    worker.on('stalled', (jobId) => this.logger.warn({ queue, jobId }, 'job stalled (its worker died or hung); it runs again'));
+    worker.on('failed', (job, err) => {
+      if (job && (job.finishedOn !== undefined || err instanceof UnrecoverableError)) {
+        this.logger.warn({ queue, jobId: job.data?.i, name: job.name, attempts: job.attemptsMade, err: errorMessage(err) }, 'job dead-lettered');
+      }
+    });
+    this.consumers.set(queue, { worker, inFlight });
+  }
+
+  async listDead(queue: string, limit = 100): Promise<DeadJob[]> {
+    const jobs = (await this.queue(queue).getFailed(0, Math.max(0, limit - 1))) as Array<Job<Envelope>>;
+    return jobs.filter(Boolean).map((job) => ({
+      ...this.info(queue, job),
+      attempt: job.attemptsMade,
+      failedReason: job.failedReason ?? '',
+      failedAt: new Date(job.finishedOn ?? job.timestamp),
+    }));
+  }
+
+  async retryDead(queue: string, jobId: string): Promise<boolean> {
+    const q = this.queue(queue);
+    const job = await q.getJob(toBullId(jobId));
+    if (!job) return false;
+    if ((await job.getState()) !== 'failed') return false;
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return true;
+  }
+
+  async counts(queue: string): Promise<{ waiting: number; delayed: number; active: number; dead: number; completed: number }> {
+    const c = await this.queue(queue).getJobCounts('waiting', 'paused', 'prioritized', 'delayed', 'active', 'failed', 'completed');
+    return {
+      waiting: (c.waiting ?? 0) + (c.paused ?? 0) + (c.prioritized ?? 0),
+      delayed: c.delayed ?? 0,
+      active: c.active ?? 0,
+      dead: c.failed ?? 0,
+      completed: c.completed ?? 0,
+    };
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(timeoutMs = 10_000): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    // Worker.close stops fetching and waits for the jobs it runs; past the timeout our processor stops
+    // waiting for the handler and hands each job back to BullMQ's "move to wait" path (no attempt used).
+    const closes = [...this.consumers.values()].map(async ({ worker, inFlight }) => {
+      const closed = worker.close();
+      if (!(await finishedWithin(closed, timeoutMs))) {
+        for (const f of inFlight) f.abandon();
+        if (!(await finishedWithin(closed, 5000))) await worker.close(true);
+      }
+      await closed.catch((err: unknown) => this.logError('close', err));
+    });
+    await Promise.all(closes);
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch((err: unknown) => this.logError('close', err))));
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private async run(
+    queue: string,
+    job: Job<Envelope>,
+    token: string | undefined,
+    handler: JobHandler,
+    options: ProcessOptions,
+    inFlight: Set<InFlight>,
+  ): Promise<void> {
+    // A job fetched while closing goes straight back to the waiting list.
+    if (this.closing) throw Worker.RateLimitError();
+    const env = job.data;
+    const keyed = env.k !== undefined;
+    if (keyed || options.limiter) {
+      const go = await this.gate(queue, job, token, options);
+      if (!go) return;
+    }
+    let abandon!: () => void;
+    const abandoned = new Promise<never>((_, reject) => {
+      abandon = () => reject(new AbandonedError());
+    });
+    abandoned.catch(() => undefined);
+    const entry: InFlight = { abandon };
+    inFlight.add(entry);
+    try {
+      await Promise.race([handler(this.info(queue, job)), abandoned]);
+    } catch (err) {
+      if (err instanceof AbandonedError) throw Worker.RateLimitError();
+      if (err instanceof RetryLaterError) {
+        await job.moveToDelayed(Date.now() + Math.max(0, err.delayMs), token);
+        throw new DelayedError();
+      }
+      if (err instanceof PermanentJobError) {
+        if (keyed) await this.release(queue, job);
+        throw new UnrecoverableError(err.message);
+      }
+      if (keyed && job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await this.release(queue, job);
+      throw err instanceof Error ? err : new Error(errorMessage(err));
+    } finally {
+      inFlight.delete(entry);
+    }
+    if (keyed) await this.release(queue, job);
+  }
+
+  /** True when the job may run now; otherwise it has been moved aside and BullMQ is told so by the thrown error. */
+  private async gate(queue: string, job: Job<Envelope>, token: string | undefined, options: ProcessOptions): Promise<boolean> {
+    const env = job.data;
+    const keyed = env.k !== undefined;
+    const bullId = job.id!;
+    for (let round = 0; round < 3; round++) {
+      const [verdict, waitMs, head] = await this.redis.paknGate(
+        this.key(queue, `order:${env.k ?? ''}`),
+        this.key(queue, 'seq'),
+        this.key(queue, `keylog:${env.k ?? ''}`),
+        this.key(queue, 'qlog'),
+        this.key(queue, 'parked'),
+        bullId,
+        keyed ? 1 : 0,
+        keyed ? (options.perKeyLimiter?.max ?? 0) : 0,
+        options.perKeyLimiter?.durationMs ?? 0,
+        options.limiter?.max ?? 0,
+        options.limiter?.durationMs ?? 0,
+        `${bullId}:${randomUUID()}`,
+      );
+      if (verdict === 0) return true;
+      if (verdict === 1) {
+        // The job ahead may be gone (removed, or finished without releasing during a Redis blip).
+        const state = await this.queue(queue).getJobState(head);
+        if (state === 'completed' || state === 'failed' || state === 'unknown') {
+          await this.redis.paknReap(this.key(queue, `order:${env.k}`), head);
+          continue;
+        }
+        await job.moveToDelayed(Date.now() + PARKED_RECHECK_MS, token);
+        throw new DelayedError();
+      }
+      if (verdict === 2) {
+        await job.moveToDelayed(Date.now() + Math.max(1, waitMs), token);
+        throw new DelayedError();
+      }
+      await this.queue(queue).rateLimit(Math.max(1, waitMs));
+      throw Worker.RateLimitError();
+    }
+    await job.moveToDelayed(Date.now() + PARKED_RECHECK_MS, token);
+    throw new DelayedError();
+  }
+
+  /** The key's next job may start; if it was parked waiting for its turn, wake it now. */
+  private async release(queue: string, job: Job<Envelope>): Promise<void> {
+    try {
+      const next = await this.redis.paknRelease(this.key(queue, `order:${job.data.k}`), this.key(queue, 'parked'), job.id!);
+      if (next) {
+        const nextJob = await this.queue(queue).getJob(next);
+        // Not delayed (yet): it is between its gate and its move aside, and will recheck shortly.
+        await nextJob?.promote().catch(() => undefined);
+      }
+    } catch (err) {
+      // The handler already succeeded or failed for good: never turn that into a retry. The gate
+      // reaps a finished first-of-key later.
+      this.logError('release', err);
+    }
+  }
+
+  private info(queue: string, job: Job<Envelope>): JobInfo {
+    const env = job.data;
+    return {
+      id: env.i,
+      queue,
+      name: job.name,
+      data: env.d,
+      attempt: job.attemptsMade + 1,
+      maxAttempts: job.opts.attempts ?? 1,
+      ...(env.k !== undefined ? { rateKey: env.k } : {}),
+    };
+  }
+
+  private jobOptions(r: ReturnType<typeof resolveEnqueue>): JobsOptions {
+    return {
+      jobId: toBullId(r.id),
+      ...(r.delayMs > 0 ? { delay: r.delayMs } : {}),
+      attempts: r.attempts,
+      backoff: { type: 'exponential', delay: r.backoffMs },
+      removeOnComplete: { age: Math.ceil((this.options.keepCompletedMs ?? DEFAULT_KEEP_COMPLETED_MS) / 1000) },
+      removeOnFail: { age: Math.ceil((this.options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS) / 1000) },
+    };
+  }
+
+  private queue(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      // Its own connection (BullMQ bundles a different ioredis than ours, so instances are not shared);
+      // like ours it fails fast while Redis is away.
+      q = new Queue(name, { connection: { ...this.base, maxRetriesPerRequest: 1 }, prefix: this.options.prefix });
+      q.on('error', (err) => this.logError(`queue:${name}`, err));
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  private key(queue: string, suffix: string): string {
+    return `${this.options.prefix}:${queue}:pakn:${suffix}`;
+  }
+
+  /** While Redis is down every client reports each reconnect; one line per source per 5 s is enough. */
+  private logError(source: string, err: unknown): void {
+    const now = Date.now();
+    if (now - (this.lastErrorLog.get(source) ?? 0) < 5000) return;
+    this.lastErrorLog.set(source, now);
+    this.logger.error({ source, err: errorMessage(err) }, 'job queue error');
+  }
+}
+
+async function finishedWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([p.then(() => true as const, () => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Lua scripts for what BullMQ OSS lacks: per-key order, per-key rate limits and an exact (sliding
+ * window) queue-wide limit. Each runs atomically in Redis, and uses Redis' own clock (TIME) so that
+ * workers on several machines agree on the windows.
+ *
+ * Keys (all under `<prefix>:<queue>:pakn:`, next to BullMQ's own keys):
+ * - `order:<rateKey>`  sorted set of BullMQ job ids in enqueue order (score from `seq`); its first
+ *                      member is the only job of that key allowed to run.
+ * - `seq`              counter giving those scores.
+ * - `keylog:<rateKey>` sorted set of start times of that key's recent runs (per-key sliding window).
+ * - `qlog`             the same for the whole queue.
+ * - `parked`           set of job ids that were put aside because they were not first of their key;
+ *                      when the first finishes, the next one is promoted at once if it is parked.
+ */
+
+/** KEYS: order, seq, job hash. ARGV: job id. Adds the job to its key's order unless it already finished. */
+export const ENQUEUE_ORDER_LUA = `
+if redis.call('EXISTS', KEYS[3]) == 1 and redis.call('HEXISTS', KEYS[3], 'finishedOn') == 0 then
+  if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+    redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[2]), ARGV[1])
+  end
+  return 1
+end
+return 0
+`;
+
+/**
+ * KEYS: order, seq, keylog, qlog, parked.
+ * ARGV: job id, keyed (1|0), key max, key window ms, queue max, queue window ms, unique member.
+ * Returns {verdict, waitMs, head}: 0 = go (the run is recorded in the windows), 1 = not first of its
+ * key (head = the first), 2 = key window full, 3 = queue window full.
+ */
+export const GATE_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local keyed = ARGV[2] == '1'
+local keyMax = tonumber(ARGV[3])
+local keyDur = tonumber(ARGV[4])
+local qMax = tonumber(ARGV[5])
+local qDur = tonumber(ARGV[6])
+if keyed then
+  if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+    redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[2]), ARGV[1])
+  end
+  local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+  if head ~= ARGV[1] then
+    redis.call('SADD', KEYS[5], ARGV[1])
+    return {1, 0, head}
+  end
+  if keyMax > 0 then
+    redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - keyDur)
+    if redis.call('ZCARD', KEYS[3]) >= keyMax then
+      local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+      return {2, tonumber(oldest[2]) + keyDur - now, ''}
+    end
+  end
+end
+if qMax > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - qDur)
+  if redis.call('ZCARD', KEYS[4]) >= qMax then
+    local oldest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
+    return {3, tonumber(oldest[2]) + qDur - now, ''}
+  end
+  redis.call('ZADD', KEYS[4], now, ARGV[7])
+  redis.call('PEXPIRE', KEYS[4], qDur + 1000)
+end
+if keyed then
+  redis.call('SREM', KEYS[5], ARGV[1])
+  if keyMax > 0 then
+    redis.call('ZADD', KEYS[3], now, ARGV[7])
+    redis.call('PEXPIRE', KEYS[3], keyDur + 1000)
+  end
+end
+return {0, 0, ''}
+`;
+
+/** KEYS: order, parked. ARGV: job id. Removes the job from its key's order; returns the next job id if it was parked. */
+export const RELEASE_LUA = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+if head and redis.call('SREM', KEYS[2], head) == 1 then
+  return head
+end
+return false
+`;
+
+/** KEYS: order. ARGV: job id. Drops a first-of-key that no longer exists or already finished, if still first. */
+export const REAP_LUA = `
+if redis.call('ZRANGE', KEYS[1], 0, 0)[1] == ARGV[1] then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  return 1
+end
+return 0
+`;

@@ -1,0 +1,35 @@
+/**
+ * Run by the contract suite as a separate process: enqueues one job, starts it, says STARTED and
+ * hangs until the test kills it with SIGKILL (a crash, not a shutdown).
+ * argv: bullmq <redisUrl> <prefix> <queue> | embedded <dbFile> <queue>
+ */
+import Database from 'better-sqlite3';
+import type { JobQueue } from '../../../src/domain/ports';
+import { BullmqJobQueue } from '../../../src/jobs/bullmq/bullmq-job-queue';
+import { EmbeddedJobQueue } from '../../../src/jobs/embedded/embedded-job-queue';
+
+async function main(): Promise<void> {
+  const [kind, a, b, c] = process.argv.slice(2);
+  let queue: JobQueue;
+  let name: string;
+  if (kind === 'bullmq') {
+    queue = new BullmqJobQueue({ connection: a!, prefix: b!, lockDurationMs: 1000, stalledIntervalMs: 500 });
+    name = c!;
+  } else {
+    const db = new Database(a!);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    queue = new EmbeddedJobQueue(db, { leaseMs: 1000, pollIntervalMs: 20 });
+    name = b!;
+  }
+  await queue.enqueue(name, 'x', { v: 'x' }, { jobId: 'crash-1', attempts: 1 });
+  queue.process(name, async () => {
+    process.stdout.write('STARTED\n');
+    await new Promise(() => undefined);
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
