@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Locale } from '../../src/domain/complaint';
+import { localDate } from '../../src/domain/deadlines';
+import type { Clock } from '../../src/domain/ports/clock';
 import { getI18n, tFor } from '../../src/i18n';
 
 /**
@@ -58,13 +60,14 @@ function jsonForHtml(value: unknown): string {
 }
 
 /** The strings a page's script needs: the stats namespace and the common labels of statuses, channels, categories. */
-function pageStrings(locale: Locale): Record<string, unknown> {
+function pageStrings(locale: Locale, today: string): Record<string, unknown> {
   const i18n = getI18n();
   const stats = i18n.getResourceBundle(locale, 'stats') ?? i18n.getResourceBundle('vi', 'stats');
   const common = (i18n.getResourceBundle(locale, 'common') ?? {}) as Record<string, unknown>;
   const fallback = (i18n.getResourceBundle('vi', 'common') ?? {}) as Record<string, unknown>;
   const pick = (k: string) => ({ ...((fallback[k] as object) ?? {}), ...((common[k] as object) ?? {}) });
-  return { locale, stats, status: pick('status'), channels: pick('channels'), categories: pick('categories') };
+  // `today` is the server's local date (Asia/Ho_Chi_Minh): the default period must not depend on the browser's zone.
+  return { locale, today, stats, status: pick('status'), channels: pick('channels'), categories: pick('categories') };
 }
 
 function langLinks(path: string, locale: Locale): string {
@@ -83,7 +86,7 @@ const CHART_CARDS: Array<[string, string]> = [
   ['by-status', 'by_status'],
 ];
 
-export function dashboardHtml(locale: Locale): string {
+export function dashboardHtml(locale: Locale, today: string): string {
   const t = tFor(locale, 'stats');
   const e = (k: string) => escapeHtml(t(k));
   const cards = CHART_CARDS.map(
@@ -107,7 +110,7 @@ export function dashboardHtml(locale: Locale): string {
 <link rel="stylesheet" href="/stats-assets/stats.css">
 </head>
 <body data-state="init">
-<script type="application/json" id="i18n">${jsonForHtml(pageStrings(locale))}</script>
+<script type="application/json" id="i18n">${jsonForHtml(pageStrings(locale, today))}</script>
 <header class="top">
   <h1>${e('dashboard.title')}</h1>
   <nav><span id="who"></span> <button type="button" id="logout" hidden>${e('dashboard.logout')}</button> <span class="lang">${langLinks('/admin', locale)}</span></nav>
@@ -152,7 +155,7 @@ export function dashboardHtml(locale: Locale): string {
 </html>`;
 }
 
-export function publicHtml(locale: Locale, path: string): string {
+export function publicHtml(locale: Locale, path: string, today: string): string {
   const t = tFor(locale, 'stats');
   const e = (k: string) => escapeHtml(t(k));
   return `<!doctype html>
@@ -164,7 +167,7 @@ export function publicHtml(locale: Locale, path: string): string {
 <link rel="stylesheet" href="/stats-assets/stats.css">
 </head>
 <body data-state="init" class="public">
-<script type="application/json" id="i18n">${jsonForHtml(pageStrings(locale))}</script>
+<script type="application/json" id="i18n">${jsonForHtml(pageStrings(locale, today))}</script>
 <header class="top">
   <h1>${e('public.title')}</h1>
   <nav><span class="lang">${langLinks(path, locale)}</span></nav>
@@ -204,13 +207,13 @@ function sendPage(reply: FastifyReply, html: string): FastifyReply {
     .send(html);
 }
 
-export function registerStatsPages(app: FastifyInstance): void {
+export function registerStatsPages(app: FastifyInstance, clock: Clock): void {
   const assets = loadAssets();
   const hide = { schema: { hide: true } };
 
-  app.get('/admin', hide, async (req, reply) => sendPage(reply, dashboardHtml(req.locale)));
+  app.get('/admin', hide, async (req, reply) => sendPage(reply, dashboardHtml(req.locale, localDate(clock.now()))));
   for (const path of ['/thong-ke', '/stats']) {
-    app.get(path, hide, async (req, reply) => sendPage(reply, publicHtml(req.locale, path)));
+    app.get(path, hide, async (req, reply) => sendPage(reply, publicHtml(req.locale, path, localDate(clock.now()))));
   }
   app.get<{ Params: { file: string } }>('/stats-assets/:file', hide, async (req: FastifyRequest<{ Params: { file: string } }>, reply) => {
     const asset = assets.get(req.params.file);

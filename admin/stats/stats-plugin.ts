@@ -252,7 +252,7 @@ async function statsPlugin(app: FastifyInstance, options: StatsPluginOptions): P
     },
   );
 
-  registerStatsPages(app);
+  registerStatsPages(app, deps.clock);
 }
 
 /** The last `months` whole months, the current one included (to today), by month. */

@@ -50,7 +50,7 @@
       data: {
         labels: labels,
         datasets: datasets.map(function (d, i) {
-          return { label: d.label, data: d.data, backgroundColor: d.color || PALETTE[i % PALETTE.length] };
+          return { label: d.label, data: d.data, backgroundColor: d.color || PALETTE[i % PALETTE.length], maxBarThickness: horizontal ? 28 : 56 };
         }),
       },
       options: {
@@ -66,7 +66,7 @@
       data: {
         labels: labels,
         datasets: datasets.map(function (d, i) {
-          return { label: d.label, data: d.data, borderColor: PALETTE[i], backgroundColor: PALETTE[i], tension: 0.2, pointRadius: labels.length > 60 ? 0 : 3 };
+          return { label: d.label, data: d.data, borderColor: PALETTE[i], backgroundColor: PALETTE[i], cubicInterpolationMode: 'monotone', pointRadius: labels.length > 60 ? 0 : 3 };
         }),
       },
       options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }, interaction: { mode: 'index', intersect: false } },

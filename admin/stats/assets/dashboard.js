@@ -173,11 +173,10 @@
     } catch (e) { /* api() already showed the sign-in form on 401 */ }
   });
 
-  // Default period: the last 30 days, today included (local dates).
-  var today = new Date();
-  var iso = function (d) { return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10); };
-  $('to').value = iso(today);
-  $('from').value = iso(new Date(today.getTime() - 29 * 86400000));
+  // Default period: the last 30 days up to the server's today (Vietnam time), whatever the browser's zone.
+  var today = S.I18N.today;
+  $('to').value = today;
+  $('from').value = new Date(Date.parse(today + 'T00:00:00Z') - 29 * 86400000).toISOString().slice(0, 10);
   $('granularity').value = 'day';
 
   if (session && session.accessToken) showDashboard(); else showLogin('');
