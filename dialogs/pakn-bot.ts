@@ -1,0 +1,349 @@
+import { ActivityTypes, TurnContext, type Activity, type ResourceResponse } from 'botbuilder';
+import {
+  DialogSet,
+  TextPrompt,
+  WaterfallDialog,
+  type DialogContext,
+  type DialogState,
+  type FoundChoice,
+} from 'botbuilder-dialogs';
+import { detectOutOfScope } from '../src/application/citizen/out-of-scope';
+import { findAwaitingInfo, supplementComplaint } from '../src/application/citizen/supplement-complaint';
+import { AppError } from '../src/domain/errors';
+import { looksLikeTrackingCode, parseTrackingCode, formatTrackingCode } from '../src/domain/tracking-code';
+import { PaknChoicePrompt, type ChoiceItem } from './choice';
+import { CollectDialog, inboundFiles, type CollectResult } from './collect-dialog';
+import { DialogIds as D, PromptIds as P } from './ids';
+import { addIntakeDialogs, ask } from './intake-dialogs';
+import type { BotServices, ConvoData, PaknBotDeps, Profile } from './services';
+import { dropDraft } from './services';
+import { StateBag, isETagConflict } from './state-bag';
+import { replyStatus } from './status-reply';
+import { channelRefOf, errorText, localeOf, tOf, TURN_COMMITTED, TURN_LOCALE } from './turn';
+import { localeFromHint, parseCommand, type Command } from './vocabulary';
+
+/** How often a turn is run again after its state write lost an eTag race. */
+const MAX_TURN_ATTEMPTS = 3;
+
+/**
+ * The PAKN conversation, the same for every channel. `run` takes one incoming activity: global
+ * commands (/start, /cancel, /status, /lang, /help, a bare code) are handled first at any point, then the
+ * active dialog continues, else the citizen gets the menu.
+ *
+ * Each turn's replies are held until its state is saved with the eTag it read; if another turn of the same
+ * conversation wrote in between (two processes, or a channel that did not serialise), the turn is run
+ * again on the fresh state and only then are replies sent. A turn that stored a PAKN is never re-run; its
+ * state is then written over (the PAKN and its code are what matter).
+ */
+export class PaknBot {
+  private readonly dialogs: DialogSet;
+  private readonly convoState: StateBag;
+  private readonly userState: StateBag;
+  private readonly svc: BotServices;
+
+  constructor(readonly deps: PaknBotDeps) {
+    this.convoState = StateBag.conversation(deps.stores.conversations);
+    this.userState = StateBag.user(deps.stores.conversations);
+    this.svc = {
+      deps,
+      limits: deps.config.limits,
+      convo: this.convoState.property<ConvoData>('convo'),
+      profile: this.userState.property<Profile>('profile'),
+      pendingIdFiles: new Map(),
+    };
+    this.dialogs = new DialogSet(this.convoState.property<DialogState>('dialogState'));
+    this.dialogs.add(new PaknChoicePrompt(P.Choice));
+    this.dialogs.add(new TextPrompt(P.Code));
+    addIntakeDialogs(this.dialogs, this.svc);
+    this.addOtherDialogs();
+  }
+
+  async run(context: TurnContext): Promise<void> {
+    if (context.activity.type !== ActivityTypes.Message) return;
+    for (let attempt = 1; ; attempt++) {
+      const outbox: Partial<Activity>[] = [];
+      const turn = new TurnContext(context.adapter, context.activity);
+      turn.onSendActivities(async (ctx, activities): Promise<ResourceResponse[]> => {
+        outbox.push(...activities);
+        ctx.responded = true;
+        return activities.map(() => ({ id: '' }));
+      });
+      try {
+        await this.onMessage(turn);
+      } catch (err) {
+        // State is not saved: the citizen keeps everything given before this message.
+        this.deps.logger.error({ err, channel: context.activity.channelId }, 'bot turn failed');
+        await context.sendActivity(tOf(turn)('errors.turn_failed'));
+        return;
+      }
+      const committed = turn.turnState.get(TURN_COMMITTED) === true;
+      try {
+        await this.convoState.save(turn, committed ? 'force' : 'optimistic');
+        await this.userState.save(turn, committed ? 'force' : 'optimistic');
+      } catch (err) {
+        if (!isETagConflict(err)) throw err;
+        if (attempt < MAX_TURN_ATTEMPTS) {
+          this.deps.logger.debug({ attempt }, 'state changed during the turn; running it again');
+          continue;
+        }
+        await this.convoState.save(turn, 'force');
+        await this.userState.save(turn, 'force');
+      }
+      if (outbox.length) await context.sendActivities(outbox);
+      this.pruneHeldFiles();
+      return;
+    }
+  }
+
+  private async onMessage(ctx: TurnContext): Promise<void> {
+    const { clock, config } = this.deps;
+    const now = clock.now().getTime();
+    const convo = await this.svc.convo.get(ctx, {});
+    const profile = await this.svc.profile.get(ctx, {});
+    if (!profile.locale) profile.locale = localeFromHint(ctx.activity.locale) ?? config.defaultLocale;
+    ctx.turnState.set(TURN_LOCALE, profile.locale);
+    const t = tOf(ctx);
+
+    const dc = await this.dialogs.createContext(ctx);
+    if (dc.activeDialog && convo.lastActivityAt !== undefined && now - convo.lastActivityAt > config.dialogIdleMinutes * 60_000) {
+      await dc.cancelAllDialogs();
+      await dropDraft(this.svc, ctx);
+      await ctx.sendActivity(t('idle.expired', { minutes: config.dialogIdleMinutes }));
+    }
+    convo.lastActivityAt = now;
+
+    const text = ctx.activity.text?.trim() ?? '';
+    const hasFiles = inboundFiles(ctx.activity).length > 0;
+    const command = hasFiles ? undefined : parseCommand(text);
+    if (command) return this.onCommand(dc, command);
+
+    // A message that is only a code: a lookup, at any point. Inside a dialog only a code with a valid
+    // check symbol counts, so an 8-letter word typed as a title is not taken for one.
+    const top = dc.activeDialog?.id;
+    if (!hasFiles && looksLikeTrackingCode(text) && top !== P.Code) {
+      if (!dc.activeDialog || parseTrackingCode(text).ok) {
+        await replyStatus(this.svc, ctx, text);
+        if (dc.activeDialog) await dc.repromptDialog();
+        return;
+      }
+    }
+
+    if (dc.activeDialog) {
+      await dc.continueDialog();
+      return;
+    }
+
+    // No dialog running: a reply to a request for information, an out-of-scope request, or the menu.
+    if (text || hasFiles) {
+      const awaiting = await this.awaiting(ctx);
+      if (awaiting.length === 1 && !parseCommand(text)) {
+        await dc.beginDialog(D.Supplement, { seed: true });
+        return;
+      }
+      const kind = detectOutOfScope(text);
+      if (kind) {
+        await dc.beginDialog(D.ScopeGate, { kind });
+        return;
+      }
+    }
+    await dc.beginDialog(D.Menu, { greet: true });
+  }
+
+  private async onCommand(dc: DialogContext, command: Command): Promise<void> {
+    const ctx = dc.context;
+    const t = tOf(ctx);
+    switch (command.kind) {
+      case 'start':
+        if (dc.activeDialog) await dc.cancelAllDialogs();
+        await dropDraft(this.svc, ctx);
+        await dc.beginDialog(D.Menu, { greet: true });
+        return;
+      case 'new':
+        if (dc.activeDialog) await dc.cancelAllDialogs();
+        await dc.beginDialog(D.Intake);
+        return;
+      case 'cancel': {
+        const had = !!dc.activeDialog;
+        if (had) await dc.cancelAllDialogs();
+        const hadDraft = await dropDraft(this.svc, ctx);
+        await ctx.sendActivity(t(had || hadDraft ? 'cancel.done' : 'cancel.nothing'));
+        return;
+      }
+      case 'help':
+        await ctx.sendActivity(t('help.text'));
+        if (dc.activeDialog) await dc.repromptDialog();
+        return;
+      case 'lang':
+        if (command.locale) {
+          const profile = await this.svc.profile.get(ctx, {});
+          profile.locale = command.locale;
+          ctx.turnState.set(TURN_LOCALE, command.locale);
+          await ctx.sendActivity(tOf(ctx)('lang.changed'));
+          if (dc.activeDialog) await dc.repromptDialog();
+          return;
+        }
+        if (dc.activeDialog) {
+          await ctx.sendActivity(t('lang.usage'));
+          await dc.repromptDialog();
+          return;
+        }
+        await dc.beginDialog(D.Lang);
+        return;
+      case 'status':
+        if (command.code) {
+          await replyStatus(this.svc, ctx, command.code);
+          if (dc.activeDialog) await dc.repromptDialog();
+          return;
+        }
+        if (dc.activeDialog) {
+          await ctx.sendActivity(t('status.usage'));
+          await dc.repromptDialog();
+          return;
+        }
+        await dc.beginDialog(D.Lookup);
+        return;
+    }
+  }
+
+  private async awaiting(ctx: TurnContext) {
+    const profile = await this.svc.profile.get(ctx, {});
+    if (!profile.codes?.length) return [];
+    return findAwaitingInfo({ complaints: this.deps.stores.complaints }, profile.codes, channelRefOf(ctx));
+  }
+
+  private pruneHeldFiles(): void {
+    const cutoff = this.deps.clock.now().getTime() - this.deps.config.dialogIdleMinutes * 60_000;
+    for (const [key, held] of this.svc.pendingIdFiles) if (held.at < cutoff) this.svc.pendingIdFiles.delete(key);
+  }
+
+  private addOtherDialogs(): void {
+    const svc = this.svc;
+    const choice = (r: unknown): string | undefined => (r as FoundChoice | undefined)?.value;
+
+    this.dialogs.add(
+      new WaterfallDialog(D.Menu, [
+        async (step) => {
+          const t = tOf(step.context);
+          const awaiting = await this.awaiting(step.context);
+          const items: ChoiceItem[] = [
+            { value: 'new', label: t('menu.new'), synonyms: ['/new', 'gửi pakn', 'pakn', 'new'] },
+            { value: 'lookup', label: t('menu.lookup'), synonyms: ['tra cứu', 'tra cuu', 'lookup', 'status'] },
+          ];
+          if (awaiting.length) {
+            items.push({ value: 'supplement', label: t('menu.supplement', { count: awaiting.length }), synonyms: ['bổ sung', 'bo sung', 'reply'] });
+          }
+          items.push({ value: 'lang', label: t('menu.lang'), synonyms: ['ngôn ngữ', 'language', 'english', 'tiếng việt'] });
+          items.push({ value: 'help', label: t('menu.help'), synonyms: ['trợ giúp', 'help'] });
+          const greet = (step.options as { greet?: boolean } | undefined)?.greet;
+          const question = greet ? `${t('menu.greeting')}\n\n${t('menu.question')}` : t('menu.question');
+          return step.prompt(P.Choice, ask(step.context, question, items));
+        },
+        async (step) => {
+          switch (choice(step.result)) {
+            case 'new':
+              return step.replaceDialog(D.Intake);
+            case 'lookup':
+              return step.replaceDialog(D.Lookup);
+            case 'supplement':
+              return step.replaceDialog(D.Supplement);
+            case 'lang':
+              return step.replaceDialog(D.Lang);
+            default:
+              await step.context.sendActivity(tOf(step.context)('help.text'));
+              return step.endDialog();
+          }
+        },
+      ]),
+    );
+
+    this.dialogs.add(
+      new WaterfallDialog(D.Lookup, [
+        async (step) => step.prompt(P.Code, { prompt: tOf(step.context)('status.ask_code') }),
+        async (step) => {
+          await replyStatus(svc, step.context, String(step.result ?? ''));
+          return step.endDialog();
+        },
+      ]),
+    );
+
+    this.dialogs.add(
+      new WaterfallDialog(D.Lang, [
+        async (step) => {
+          const items: ChoiceItem[] = [
+            { value: 'vi', label: 'Tiếng Việt', synonyms: ['vi', 'viet', 'vietnamese'] },
+            { value: 'en', label: 'English', synonyms: ['en', 'tiếng anh', 'anh'] },
+          ];
+          return step.prompt(P.Choice, ask(step.context, tOf(step.context)('lang.prompt'), items));
+        },
+        async (step) => {
+          const locale = choice(step.result) === 'en' ? 'en' : 'vi';
+          const profile = await svc.profile.get(step.context, {});
+          profile.locale = locale;
+          step.context.turnState.set(TURN_LOCALE, locale);
+          await step.context.sendActivity(tOf(step.context)('lang.changed'));
+          return step.endDialog();
+        },
+      ]),
+    );
+
+    this.dialogs.add(
+      new WaterfallDialog(D.ScopeGate, [
+        async (step) => step.beginDialog(D.OutOfScope, step.options),
+        async (step) => {
+          if (step.result === 'continue') return step.replaceDialog(D.Intake);
+          await step.context.sendActivity(tOf(step.context)('scope.bye'));
+          return step.endDialog();
+        },
+      ]),
+    );
+
+    this.dialogs.add(new CollectDialog(D.SupplementCollect, 'supplement', svc));
+    this.dialogs.add(
+      new WaterfallDialog(D.Supplement, [
+        async (step) => {
+          const t = tOf(step.context);
+          const awaiting = await this.awaiting(step.context);
+          const v = step.values as Record<string, unknown>;
+          v.requests = Object.fromEntries(awaiting.map((a) => [a.code, a.request ?? '']));
+          if (awaiting.length === 0) {
+            await step.context.sendActivity(t('supplement.none'));
+            return step.endDialog();
+          }
+          if (awaiting.length === 1) return step.next({ value: awaiting[0]!.code });
+          const items = awaiting.map((a) => ({ value: a.code, label: `${formatTrackingCode(a.code)} — ${a.title}`, synonyms: [a.code, formatTrackingCode(a.code)] }));
+          return step.prompt(P.Choice, ask(step.context, t('supplement.which'), items));
+        },
+        async (step) => {
+          const t = tOf(step.context);
+          const v = step.values as Record<string, unknown>;
+          const code = choice(step.result)!;
+          v.code = code;
+          const request = (v.requests as Record<string, string>)[code] ?? '';
+          const intro = t('supplement.intro', { code: formatTrackingCode(code), request: request || t('supplement.no_note') });
+          const seed = (step.options as { seed?: boolean } | undefined)?.seed === true;
+          return step.beginDialog(D.SupplementCollect, { intro, seed });
+        },
+        async (step) => {
+          const t = tOf(step.context);
+          const code = (step.values as Record<string, unknown>).code as string;
+          const reply = step.result as CollectResult;
+          try {
+            await supplementComplaint(
+              { complaints: svc.deps.stores.complaints, clock: svc.deps.clock, limits: svc.limits },
+              { code, who: channelRefOf(step.context), text: reply.text, attachments: reply.attachments },
+            );
+            step.context.turnState.set(TURN_COMMITTED, true);
+            await step.context.sendActivity(t('supplement.done', { code: formatTrackingCode(code), status: t('common:status.processing') }));
+          } catch (err) {
+            if (!(err instanceof AppError)) throw err;
+            await step.context.sendActivity(errorText(step.context, err) ?? t('errors.turn_failed'));
+          }
+          return step.endDialog();
+        },
+      ]),
+    );
+  }
+}
+
+/** Used by tests and channels that want the language a turn was answered in. */
+export { localeOf };

@@ -1,0 +1,51 @@
+import type { TurnContext } from 'botbuilder';
+import type { TFunction } from 'i18next';
+import { CHANNELS, type Channel, type ChannelRef, type Locale } from '../src/domain/complaint';
+import { AppError } from '../src/domain/errors';
+import { getI18n } from '../src/i18n';
+
+/** Per-turn values the bot sets before any dialog runs. */
+export const TURN_LOCALE = Symbol('pakn.locale');
+/** Set when the turn did something that must not be repeated (a PAKN stored, a supplement appended). */
+export const TURN_COMMITTED = Symbol('pakn.committed');
+
+export function localeOf(ctx: TurnContext): Locale {
+  return (ctx.turnState.get(TURN_LOCALE) as Locale | undefined) ?? 'vi';
+}
+
+/** `t` fixed to the citizen's language; looks in `bot` first, then `common` (limits, statuses, categories). */
+export function tOf(ctx: TurnContext): TFunction {
+  return getI18n().getFixedT(localeOf(ctx), ['bot', 'common']);
+}
+
+/** The localised message of a domain error, or undefined for anything else (bugs, outages). */
+export function errorText(ctx: TurnContext, err: unknown): string | undefined {
+  if (err instanceof AppError) return tOf(ctx)(err.key, err.params as Record<string, unknown>);
+  return undefined;
+}
+
+export function channelOf(ctx: TurnContext): Channel {
+  const id = ctx.activity.channelId ?? '';
+  if ((CHANNELS as readonly string[]).includes(id)) return id as Channel;
+  if (id.startsWith('zalo')) return 'zalo';
+  // Other hosts (the test adapter, an emulator) behave like the web chat, captcha included.
+  return 'web';
+}
+
+export function channelRefOf(ctx: TurnContext): ChannelRef {
+  return {
+    channel: channelOf(ctx),
+    userId: ctx.activity.from?.id ?? '',
+    conversationId: ctx.activity.conversation?.id ?? '',
+  };
+}
+
+/** Dates as citizens read them: dd/mm/yyyy in Vietnam time. */
+export function formatDate(d: Date | string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+  }).format(new Date(d));
+}
