@@ -43,6 +43,12 @@ export const DEFAULT_ROUTE_RATES: Readonly<Record<DeliveryRoute, Required<RouteR
 
 export interface WorkerOptions {
   rates?: Partial<Record<DeliveryRoute, RouteRates>>;
+  /**
+   * Added to each limiter's one-second window. The queue limits job *starts*; the request reaches the
+   * channel a few milliseconds later (reads, the delivered-mark check), and that jitter could put one
+   * message more into some second as the channel counts it. @defaultValue 100
+   */
+  limiterMarginMs?: number;
   /** Tries per delivery before it is dead-lettered. @defaultValue 6 */
   attempts?: number;
   /** First retry delay, doubled each try. @defaultValue 2000 */
@@ -77,8 +83,8 @@ export function loadRoutingRules(dataDir: string): readonly RoutingRule[] {
   return parseRoutingRules(JSON.parse(readFileSync(file, 'utf8')) as unknown);
 }
 
-function limiterOf(perSecond: number | undefined): ProcessOptions['limiter'] {
-  return perSecond && perSecond > 0 ? { max: perSecond, durationMs: 1000 } : undefined;
+function limiterOf(perSecond: number | undefined, marginMs: number): ProcessOptions['limiter'] {
+  return perSecond && perSecond > 0 ? { max: perSecond, durationMs: 1000 + marginMs } : undefined;
 }
 
 export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Workers {
@@ -92,6 +98,7 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
   if (email) available.add('email');
   const log = new DeliveryLog(stores.dedupe);
   const attempts = options.attempts ?? 6;
+  const margin = Math.max(0, options.limiterMarginMs ?? 100);
   const backoffMs = options.backoffMs ?? 2000;
   const routingRules = options.routingRules ?? loadRoutingRules(config.dataDir);
   const fanOut = { complaints: stores.complaints, queue, clock, logger, available, attempts, backoffMs, routingRules };
@@ -132,7 +139,7 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
             },
             route,
           ),
-          { concurrency: r.concurrency, limiter: limiterOf(r.perSecond), perKeyLimiter: limiterOf(r.perChatPerSecond) },
+          { concurrency: r.concurrency, limiter: limiterOf(r.perSecond, margin), perKeyLimiter: limiterOf(r.perChatPerSecond, margin) },
         );
       }
       queue.process(DIGESTS_QUEUE, createDigestHandler({ accounts: stores.accounts, agencies: stores.agencies, email, log, logger, locale: config.defaultLocale }));

@@ -107,7 +107,7 @@ export async function createComplaint(kit: WorkerKit, over: Parameters<typeof dr
 }
 
 /** Puts an event on the `events` queue as the outbox relay does (job id = event id). */
-export async function emit(queue: JobQueue, code: string, type: DomainEventType, data: Record<string, unknown> = {}, id = randomUUID()): Promise<DomainEvent> {
+export async function emit(queue: JobQueue, code: string, type: DomainEventType, data: Record<string, unknown> = {}, id: string = randomUUID()): Promise<DomainEvent> {
   const event: DomainEvent = { id, type, code: code as DomainEvent['code'], at: new Date(), data };
   await queue.enqueue(EVENTS_QUEUE, type, event, { jobId: id });
   return event;
