@@ -6,6 +6,11 @@ import { KeyedQueue } from './keyed-queue';
 import type { RetryPolicy, Sleep } from './send-retry';
 import { TelegramChannel } from './telegram/telegram-adapter';
 import { registerTelegramWebhook } from './telegram/telegram-webhook';
+import { WebChannel } from './web/web-adapter';
+import { registerChatPage } from './web/chat-page';
+import { WebChatHub } from './web/webchat-hub';
+import { registerWebChatRoutes } from './web/webchat-routes';
+import { WebChatStore } from './web/webchat-store';
 import { ZaloChannel } from './zalo/zalo-adapter';
 import { registerZaloWebhook } from './zalo/zalo-webhook';
 
@@ -15,12 +20,15 @@ export interface ChannelsOptions {
   serializer?: TurnSerializer;
   retry?: RetryPolicy;
   sleep?: Sleep;
+  /** Web chat event streams re-read the session this often (answers appended by other processes). */
+  webPollMs?: number;
 }
 
 /** The live channels of this process (tests and benches reach their outboxes through it). */
 export interface Channels {
   telegram?: TelegramChannel;
   zalo?: ZaloChannel;
+  web: WebChannel;
 }
 
 declare module 'fastify' {
@@ -48,7 +56,8 @@ export function createRuntime(deps: AppDeps, bot: PaknBot, options: ChannelsOpti
 export async function registerChannels(app: FastifyInstance, deps: AppDeps, options: ChannelsOptions = {}): Promise<Channels> {
   const bot = options.bot ?? (await defaultBot(deps));
   const runtime = createRuntime(deps, bot, options);
-  const channels: Channels = {};
+  const web = new WebChannel(runtime, new WebChatStore(deps.stores.conversations, deps.clock), new WebChatHub());
+  const channels: Channels = { web };
   if (deps.config.telegram) {
     channels.telegram = new TelegramChannel(deps.config.telegram, runtime);
     registerTelegramWebhook(app, channels.telegram, deps.stores.dedupe);
@@ -57,6 +66,14 @@ export async function registerChannels(app: FastifyInstance, deps: AppDeps, opti
     channels.zalo = new ZaloChannel(deps.config.zalo, runtime, deps.stores.conversations, deps.clock);
     await registerZaloWebhook(app, channels.zalo, deps.stores.dedupe);
   }
+  await registerWebChatRoutes(app, {
+    channel: web,
+    dedupe: deps.stores.dedupe,
+    defaultLocale: deps.config.defaultLocale,
+    maxFileBytes: deps.config.limits.maxFileBytes,
+    pollMs: options.webPollMs,
+  });
+  registerChatPage(app, { defaultLocale: deps.config.defaultLocale, maxFileBytes: deps.config.limits.maxFileBytes });
   app.decorate('channels', channels);
   app.addHook('onClose', async () => {
     await Promise.all([channels.telegram?.outbox.drain(), channels.zalo?.outbox.drain()]);
