@@ -118,6 +118,6 @@ export function parseRoutingRules(raw: unknown): RoutingRule[] {
       (o.category === undefined || typeof o.category === 'string') &&
       (o.agency !== undefined || o.category !== undefined);
     if (!ok) throw new Error(`routing rules: rule ${i} needs keywords (non-empty strings) and an agency or a category`);
-    return { ...(o.agency ? { agency: o.agency } : {}), ...(o.category ? { category: o.category } : {}), keywords: o.keywords };
+    return { ...(o!.agency ? { agency: o!.agency } : {}), ...(o!.category ? { category: o!.category } : {}), keywords: o!.keywords as string[] };
   });
 }
