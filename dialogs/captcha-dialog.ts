@@ -69,7 +69,7 @@ export class CaptchaDialog extends Dialog {
   /** `countRound` false: a new image for an expired code, or the same step shown again, does not use up a round. */
   private async issue(ctx: TurnContext, state: CaptchaDialogState, key: string, countRound = true): Promise<void> {
     const t = tOf(ctx);
-    const challenge = createCaptcha(this.svc.deps.clock.now(), { label: t('captcha.label') });
+    const challenge = createCaptcha(this.svc.deps.clock.now(), { label: t('captcha.label'), random: this.svc.deps.captchaRandom });
     state.captcha = challenge.state;
     if (countRound) state.rounds += 1;
     const activity: Partial<Activity> = {

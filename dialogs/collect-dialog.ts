@@ -9,7 +9,8 @@ import { appendContent, countChars } from '../src/domain/limits';
 import { draftOf, type BotServices } from './services';
 import { turnKey } from './turn-serializer';
 import { errorText, tOf } from './turn';
-import { isClearWord, isDoneWord, isNoWord, isSkipWord, isYesWord } from './vocabulary';
+import { matchChoice } from './choice';
+import { isClearWord, isDoneWord, isSkipWord, NO_SYNONYMS, YES_SYNONYMS } from './vocabulary';
 
 /**
  * What the citizen sends over several messages until /done (xong):
@@ -79,7 +80,8 @@ export class CollectDialog extends Dialog<CollectOptions> {
     const files = inboundFiles(ctx.activity);
 
     if (state.awaitingIdConfirm && files.length === 0) {
-      if (isYesWord(text) || isNoWord(text)) return this.resolveIdFiles(dc, state, isYesWord(text));
+      const answer = this.idAnswer(ctx, text);
+      if (answer !== undefined) return this.resolveIdFiles(dc, state, answer);
       if (!isDoneWord(text)) {
         await ctx.sendActivity(this.idQuestion(ctx));
         return Dialog.EndOfTurn;
@@ -144,6 +146,16 @@ export class CollectDialog extends Dialog<CollectOptions> {
 
   private pendingKey(ctx: TurnContext): string {
     return `${turnKey(ctx.activity)}/${this.id}`;
+  }
+
+  /** true = keep, false = discard, undefined = not an answer. Number, button text or yes/no words. */
+  private idAnswer(ctx: TurnContext, text: string): boolean | undefined {
+    const t = tOf(ctx);
+    const index = matchChoice(text, [
+      { value: 'keep', synonyms: [t('choices.keep'), ...YES_SYNONYMS] },
+      { value: 'discard', synonyms: [t('choices.discard'), ...NO_SYNONYMS] },
+    ]);
+    return index < 0 ? undefined : index === 0;
   }
 
   private idQuestion(ctx: TurnContext): Partial<Activity> {

@@ -163,10 +163,11 @@ export class PaknBot {
         await dc.beginDialog(D.Intake);
         return;
       case 'cancel': {
-        const had = !!dc.activeDialog;
-        if (had) await dc.cancelAllDialogs();
+        // Leaving the menu or a lookup is not worth a "cancelled, nothing kept" message.
+        const wasWriting = dc.stack.some((d) => d.id === D.Supplement || d.id === D.ScopeGate);
+        if (dc.activeDialog) await dc.cancelAllDialogs();
         const hadDraft = await dropDraft(this.svc, ctx);
-        await ctx.sendActivity(t(had || hadDraft ? 'cancel.done' : 'cancel.nothing'));
+        await ctx.sendActivity(t(wasWriting || hadDraft ? 'cancel.done' : 'cancel.nothing'));
         return;
       }
       case 'help':

@@ -18,6 +18,8 @@ export interface PaknBotDeps {
   config: AppConfig;
   logger: Logger;
   onComplaintStored?: (code: string) => void;
+  /** Randomness for the web captcha; tests pass a fixed source to know the answer. Default: crypto. */
+  captchaRandom?: (max: number) => number;
 }
 
 /** The PAKN being written, kept in conversation state until it is stored or cancelled. */

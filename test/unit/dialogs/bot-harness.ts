@@ -72,6 +72,8 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
     config,
     logger: pino({ level: 'silent' }),
     onComplaintStored: (code) => stored.push(code),
+    // Always 0: every captcha reads "22222".
+    captchaRandom: () => 0,
   });
   const serializer = new TurnSerializer();
   let n = 0;
