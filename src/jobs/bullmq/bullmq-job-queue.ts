@@ -14,7 +14,7 @@ import {
 } from '../../domain/ports';
 import { createLogger, type Logger } from '../../shared/logger';
 import { DEFAULT_KEEP_COMPLETED_MS, DEFAULT_KEEP_DEAD_MS, errorMessage, resolveEnqueue } from '../job-defaults';
-import { ENQUEUE_ORDER_LUA, GATE_LUA, REAP_LUA, RELEASE_LUA } from './redis-scripts';
+import { ENQUEUE_ORDER_LUA, GATE_LUA, REAP_LUA, RELEASE_LUA, STILL_PARKED_LUA } from './redis-scripts';
 
 export interface BullmqJobQueueOptions {
   /** A redis:// or rediss:// URL, or ioredis options. */
@@ -71,6 +71,7 @@ interface PaknCommands {
   paknGate(...args: Array<string | number>): Promise<GateVerdict>;
   paknRelease(order: string, parked: string, jobId: string): Promise<string | null>;
   paknReap(order: string, jobId: string): Promise<number>;
+  paknStillParked(order: string, parked: string, jobId: string): Promise<number>;
 }
 
 interface InFlight {
@@ -129,6 +130,7 @@ export class BullmqJobQueue implements JobQueue {
     this.redis.defineCommand('paknGate', { numberOfKeys: 5, lua: GATE_LUA });
     this.redis.defineCommand('paknRelease', { numberOfKeys: 2, lua: RELEASE_LUA });
     this.redis.defineCommand('paknReap', { numberOfKeys: 1, lua: REAP_LUA });
+    this.redis.defineCommand('paknStillParked', { numberOfKeys: 2, lua: STILL_PARKED_LUA });
   }
 
   async enqueue<T>(queue: string, name: string, data: T, options?: EnqueueOptions): Promise<string> {
@@ -316,6 +318,10 @@ export class BullmqJobQueue implements JobQueue {
           continue;
         }
         await job.moveToDelayed(Date.now() + PARKED_RECHECK_MS, token);
+        // The job ahead may have finished while we were moving aside, too early for its promote.
+        if ((await this.redis.paknStillParked(this.key(queue, `order:${env.k}`), this.key(queue, 'parked'), bullId)) === 1) {
+          await job.promote().catch(() => undefined);
+        }
         throw new DelayedError();
       }
       if (verdict === 2) {

@@ -74,14 +74,27 @@ end
 return {0, 0, ''}
 `;
 
-/** KEYS: order, parked. ARGV: job id. Removes the job from its key's order; returns the next job id if it was parked. */
+/**
+ * KEYS: order, parked. ARGV: job id. Removes the job from its key's order; returns the next job id if
+ * it is parked (the caller promotes it). The parked mark is left for the gate to clear: if the promote
+ * comes too early (the next job is between its gate and its move aside), that job sees with
+ * STILL_PARKED_LUA that its turn has come and promotes itself.
+ */
 export const RELEASE_LUA = `
 redis.call('ZREM', KEYS[1], ARGV[1])
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-if head and redis.call('SREM', KEYS[2], head) == 1 then
+if head and redis.call('SISMEMBER', KEYS[2], head) == 1 then
   return head
 end
 return false
+`;
+
+/** KEYS: order, parked. ARGV: job id. 1 when the parked job has become first of its key. */
+export const STILL_PARKED_LUA = `
+if redis.call('ZRANGE', KEYS[1], 0, 0)[1] == ARGV[1] and redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then
+  return 1
+end
+return 0
 `;
 
 /** KEYS: order. ARGV: job id. Drops a first-of-key that no longer exists or already finished, if still first. */
