@@ -112,9 +112,9 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
     available,
     log,
     async start() {
-      // One at a time by default: events of one PAKN fan out in the order the relay enqueued them, so
-      // its notices reach the chat in order (the deliver queues keep per-chat order from there).
-      queue.process(EVENTS_QUEUE, createEventsHandler(fanOut), { concurrency: options.eventsConcurrency ?? 1 });
+      // The relay gives events the PAKN code as rate key, so one PAKN's events fan out in order (and its
+      // notices reach the chat in order: the deliver queues keep per-chat order from there).
+      queue.process(EVENTS_QUEUE, createEventsHandler(fanOut), { concurrency: options.eventsConcurrency ?? 4 });
       for (const route of DELIVERY_ROUTES) {
         if (!available.has(route)) continue;
         const r = { ...DEFAULT_ROUTE_RATES[route], ...options.rates?.[route] };
