@@ -48,6 +48,21 @@ export interface MongoStores extends Stores {
   readonly connection: mongoose.Connection;
 }
 
+/** The options of the dedicated connection; exported so a test can check the driver reads them as meant. */
+export function mongoConnectOptions(options: MongoStoresOptions): mongoose.ConnectOptions {
+  const connect: mongoose.ConnectOptions = {
+    writeConcern: { w: options.writeConcern, journal: true },
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
+    // Fail fast instead of queueing operations while disconnected.
+    bufferCommands: false,
+    // Indexes are built once, explicitly, by connectMongoStores.
+    autoIndex: false,
+    autoCreate: false,
+  };
+  if (options.dbName !== undefined) connect.dbName = options.dbName;
+  return connect;
+}
+
 /**
  * Opens a dedicated connection (never mongoose's global default), builds the indexes the stores
  * rely on (the unique index on `code` must exist before the first create), and returns the stores.
@@ -59,15 +74,7 @@ export interface MongoStores extends Stores {
 export async function connectMongoStores(options: MongoStoresOptions): Promise<MongoStores> {
   const log = options.logger?.child({ module: 'store:mongo' });
   const clock = options.clock ?? systemClock;
-  const connection = mongoose.createConnection(options.uri, {
-    dbName: options.dbName,
-    writeConcern: { w: options.writeConcern, journal: true },
-    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
-    // Fail fast instead of queueing operations while disconnected.
-    bufferCommands: false,
-    autoIndex: false,
-    autoCreate: false,
-  });
+  const connection = mongoose.createConnection(options.uri, mongoConnectOptions(options));
   try {
     await connection.asPromise();
 
