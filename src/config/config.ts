@@ -10,6 +10,8 @@ export interface TelegramConfig {
   botToken: string;
   apiRoot: string;
   webhookSecret?: string;
+  /** `webhook`: Telegram posts to /webhooks/telegram; `polling`: this process calls getUpdates (local use). */
+  mode: 'webhook' | 'polling';
 }
 export interface ZaloConfig {
   appId: string;
@@ -150,6 +152,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       botToken: tgToken,
       apiRoot: r.url('TELEGRAM_API_ROOT', ['http:', 'https:'], 'https://api.telegram.org')!.replace(/\/$/, ''),
       webhookSecret: secret,
+      mode: r.oneOf('TELEGRAM_MODE', ['webhook', 'polling'] as const, 'webhook'),
     };
   }
 

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../deps';
+import { OutboxRelay } from '../jobs';
+import { startWorkers } from '../jobs/workers';
+import { createChannelSenders } from '../../bots/registry';
+import { pollTelegram } from '../../bots/telegram/telegram-polling';
+
+export interface Background {
+  relay: OutboxRelay;
+  stop(): Promise<void>;
+}
+
+export interface BackgroundOptions {
+  /** Run the queue workers in this process (always with the embedded queue; `npm run worker` with Redis). */
+  workers: boolean;
+  /** The HTTP app, when this process serves one: Telegram long polling feeds its channel. */
+  app?: FastifyInstance;
+}
+
+/**
+ * What runs beside the HTTP server: the outbox relay (store → queue), the queue workers, and Telegram long
+ * polling when configured. Each part registers its stop; `stop` runs them in reverse order of start.
+ */
+export async function startBackground(deps: AppDeps, options: BackgroundOptions): Promise<Background> {
+  const stops: Array<() => Promise<void>> = [];
+  const relay = new OutboxRelay(deps.stores.complaints, deps.queue, { logger: deps.logger.child({ module: 'outbox' }) });
+  relay.start();
+  stops.push(() => relay.stop());
+
+  if (options.workers) {
+    const workers = await startWorkers({ ...deps, senders: createChannelSenders(deps) });
+    stops.push(() => workers.stop());
+  }
+
+  const telegram = options.app?.channels?.telegram;
+  if (telegram && deps.config.telegram?.mode === 'polling') {
+    const polling = pollTelegram(telegram);
+    stops.push(() => polling.stop());
+  }
+
+  return {
+    relay,
+    async stop() {
+      for (const stop of stops.reverse()) await stop();
+    },
+  };
+}
