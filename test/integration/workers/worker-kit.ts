@@ -60,12 +60,12 @@ export interface WorkerKit {
   close(): Promise<void>;
 }
 
-export function makeKit(env: Record<string, string>, queue: (config: AppConfig) => JobQueue): WorkerKit {
+export function makeKit(env: Record<string, string>, queue: (config: AppConfig, stores: SqliteStores) => JobQueue): WorkerKit {
   const dir = mkdtempSync(join(tmpdir(), 'pakn-workers-'));
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'https://pakn.example.vn', ...env });
   const stores = openSqliteStores({ file: join(dir, 'pakn.db') });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const deps: AppDeps = { config, stores, files: new LocalFileStore(join(dir, 'files')), queue: queue(config), logger, clock: systemClock };
+  const deps: AppDeps = { config, stores, files: new LocalFileStore(join(dir, 'files')), queue: queue(config, stores), logger, clock: systemClock };
   return {
     dir,
     config,
