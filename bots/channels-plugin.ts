@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../src/deps';
 import type { PaknBot, TurnSerializer } from './bot-types';
 import type { ChannelRuntime } from './channel-runtime';
-import { KeyedQueue } from './keyed-queue';
+import { createPaknBot, TurnSerializer as DialogTurnSerializer } from '../dialogs';
 import type { RetryPolicy, Sleep } from './send-retry';
 import { TelegramChannel } from './telegram/telegram-adapter';
 import { registerTelegramWebhook } from './telegram/telegram-webhook';
@@ -40,7 +40,7 @@ declare module 'fastify' {
 export function createRuntime(deps: AppDeps, bot: PaknBot, options: ChannelsOptions): ChannelRuntime {
   return {
     bot,
-    serializer: options.serializer ?? new KeyedQueue(),
+    serializer: options.serializer ?? new DialogTurnSerializer(),
     dedupe: deps.stores.dedupe,
     logger: deps.logger,
     limits: deps.config.limits,
@@ -81,6 +81,6 @@ export async function registerChannels(app: FastifyInstance, deps: AppDeps, opti
   return channels;
 }
 
-async function defaultBot(_deps: AppDeps): Promise<PaknBot> {
-  throw new Error('channels: no bot given and dialogs/ createPaknBot is not wired yet');
+async function defaultBot(deps: AppDeps): Promise<PaknBot> {
+  return createPaknBot(deps);
 }

@@ -6,10 +6,13 @@ import type { ChannelRuntime } from '../channel-runtime';
 import type { WebChatHub } from './webchat-hub';
 import type { WebChatStore, WebMessage } from './webchat-store';
 
-/** Image attachments a web page may show: data: URLs of raster images only (the captcha). */
+/**
+ * Image attachments a web page may show: base64 data: URLs of images only (the captcha is an SVG; shown
+ * through <img>, where an SVG's scripts never run). No remote URL: the page loads nothing from elsewhere.
+ */
 export function imagesOf(activity: Partial<Activity>): Array<{ src: string; alt?: string }> {
   return (activity.attachments ?? [])
-    .filter((a) => typeof a.contentUrl === 'string' && /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/.test(a.contentUrl))
+    .filter((a) => typeof a.contentUrl === 'string' && /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(a.contentUrl))
     .map((a) => ({ src: a.contentUrl!, alt: a.name }));
 }
 

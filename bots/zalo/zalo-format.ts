@@ -8,6 +8,9 @@ export const ZALO_TEXT_MAX = 2000;
 /** Choices as a numbered list under the text: the choice prompts accept the number or the text. */
 export function withNumberedChoices(text: string, titles: string[], hint: string): string {
   if (!titles.length) return text;
+  // The dialogs' prompts already list their options numbered in the text: nothing to add then.
+  const lines = new Set(text.split('\n').map((l) => l.trim()));
+  if (titles.every((t, i) => lines.has(`${i + 1}. ${t}`))) return text;
   const list = titles.map((t, i) => `${i + 1}. ${t}`).join('\n');
   return [text.trim(), `${hint}\n${list}`].filter(Boolean).join('\n\n');
 }

@@ -30,9 +30,9 @@ export function photoUpdate(fileId: string, opts: TgUserOpts & { caption?: strin
       ...base(opts),
       caption: opts.caption,
       photo: [
-        { file_id: `${fileId}-small`, file_unique_id: `${fileId}-us`, width: 90, height: 67, file_size: 1200 },
+        { file_id: `${fileId}-small`, file_unique_id: `${fileId}-us`, width: 90, height: 67, file_size: Math.floor(size / 10) },
         { file_id: fileId, file_unique_id: `${fileId}-u`, width: 1280, height: 960, file_size: size },
-        { file_id: `${fileId}-mid`, file_unique_id: `${fileId}-um`, width: 320, height: 240, file_size: 9000 },
+        { file_id: `${fileId}-mid`, file_unique_id: `${fileId}-um`, width: 320, height: 240, file_size: Math.floor(size / 3) },
       ],
     },
   };
