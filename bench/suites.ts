@@ -2,4 +2,6 @@ import type { BenchSuite } from './types';
 
 /** Every benchmark suite, in the order they run. Each area adds its own line. */
 export const suites: Array<() => Promise<BenchSuite>> = [
+  () => import('./store-bench').then((m) => m.storeBench),
+  () => import('./queue-bench').then((m) => m.queueBench),
 ];

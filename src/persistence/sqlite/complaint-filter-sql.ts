@@ -1,7 +1,7 @@
 import { CENTRAL_AGENCY } from '../../domain/agency';
 import type { ComplaintFilter } from '../../domain/ports/complaint-store';
 import { OPEN_STATUSES } from '../../domain/status';
-import { ftsQuery, searchWords } from './complaint-rows';
+import { ftsQuery, ownerRoot, searchWords } from './complaint-rows';
 
 /**
  * A WHERE clause for a ComplaintFilter over `complaints c`. The SQL text depends only on which filter
@@ -21,10 +21,16 @@ export function filterSql(f: ComplaintFilter): FilterSql {
   const clauses: string[] = [];
   const params: unknown[] = [];
   if (f.ownerSubtree !== undefined && f.ownerSubtree !== CENTRAL_AGENCY) {
-    // `btc` itself or anything starting `btc.`, but not `btcx` (the trap of a naive prefix 'btc%'). One
-    // range ['btc', 'btc/') ('/' follows '.') for the owner index, then the exact rule inside it.
-    clauses.push('(c.owner >= ? AND c.owner < ? AND (c.owner = ? OR c.owner >= ?))');
-    params.push(f.ownerSubtree, `${f.ownerSubtree}/`, f.ownerSubtree, `${f.ownerSubtree}.`);
+    // The top-level agency is an equality on an indexed column; below it, `btc.tchq` itself or anything
+    // starting `btc.tchq.`, never `btc.tchqx` (the trap of a naive prefix 'btc.tchq%'): the range
+    // ['btc.tchq.', 'btc.tchq/') holds exactly the codes that start with 'btc.tchq.' ('/' follows '.').
+    const root = ownerRoot(f.ownerSubtree);
+    clauses.push('c.owner_root = ?');
+    params.push(root);
+    if (root !== f.ownerSubtree) {
+      clauses.push('(c.owner = ? OR (c.owner >= ? AND c.owner < ?))');
+      params.push(f.ownerSubtree, `${f.ownerSubtree}.`, `${f.ownerSubtree}/`);
+    }
   }
   if (f.owners !== undefined) {
     clauses.push('c.owner IN (SELECT value FROM json_each(?))');

@@ -16,6 +16,7 @@ export interface ComplaintColumns {
   title: string;
   status: string;
   owner: string;
+  owner_root: string;
   channel: string;
   category: string;
   created_at: number;
@@ -26,7 +27,6 @@ export interface ComplaintColumns {
   version: number;
   phone: string | null;
   email: string | null;
-  doc: string;
 }
 
 /** What a list query selects: the summary columns only, so lists never parse documents. */
@@ -51,6 +51,7 @@ export function toColumns(c: Complaint): ComplaintColumns {
     title: c.title,
     status: c.status,
     owner: c.owner,
+    owner_root: ownerRoot(c.owner),
     channel: c.channelRef.channel,
     category: c.category,
     created_at: c.createdAt.getTime(),
@@ -61,8 +62,17 @@ export function toColumns(c: Complaint): ComplaintColumns {
     version: c.version,
     phone: c.submitter.phone ?? null,
     email: c.submitter.email ? c.submitter.email.toLowerCase() : null,
-    doc: JSON.stringify(c),
   };
+}
+
+/** The top-level agency of a dotted code: `btc` for `btc.tchq.kv1`. */
+export function ownerRoot(owner: string): string {
+  const dot = owner.indexOf('.');
+  return dot === -1 ? owner : owner.slice(0, dot);
+}
+
+export function toDoc(c: Complaint): string {
+  return JSON.stringify(c);
 }
 
 export function summaryFromRow(r: SummaryRow): ComplaintSummary {

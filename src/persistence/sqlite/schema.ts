@@ -125,4 +125,30 @@ export const STORE_MIGRATIONS: readonly Migration[] = [
       db.exec('ALTER TABLE accounts ADD COLUMN email TEXT');
     },
   },
+  {
+    version: 4,
+    name: 'documents apart from list columns; indexes by top-level agency',
+    up(db) {
+      // Lists and counts walk many rows; keeping the JSON document (about 1-2 KB) out of `complaints`
+      // puts some twenty rows on a page instead of two. `owner_root` is the top-level agency
+      // (`btc` for `btc.tchq`), so a subtree's rows of one status come out of one index in list order.
+      db.exec(`
+        CREATE TABLE complaint_docs (
+          id INTEGER PRIMARY KEY REFERENCES complaints (id) ON DELETE CASCADE,
+          doc TEXT NOT NULL
+        );
+        INSERT INTO complaint_docs (id, doc) SELECT id, doc FROM complaints;
+        ALTER TABLE complaints DROP COLUMN doc;
+        ALTER TABLE complaints ADD COLUMN owner_root TEXT NOT NULL DEFAULT '';
+        UPDATE complaints SET owner_root =
+          CASE WHEN instr(owner, '.') > 0 THEN substr(owner, 1, instr(owner, '.') - 1) ELSE owner END;
+        DROP INDEX complaints_status_owner;
+        DROP INDEX complaints_channel;
+        DROP INDEX complaints_category;
+        CREATE INDEX complaints_root ON complaints (owner_root, created_at, code, owner);
+        CREATE INDEX complaints_root_status ON complaints (owner_root, status, created_at, code, owner);
+        CREATE INDEX complaints_status ON complaints (status, created_at, code);
+      `);
+    },
+  },
 ];

@@ -26,6 +26,7 @@ import {
   foldSearchText,
   summaryFromRow,
   toColumns,
+  toDoc,
   type SummaryRow,
 } from './complaint-rows';
 import { filterSql } from './complaint-filter-sql';
@@ -98,6 +99,8 @@ export class SqliteComplaintStore implements ComplaintStore {
   private readonly cache = new Map<string, Statement>();
 
   private readonly insertRow: Statement;
+  private readonly insertDoc: Statement;
+  private readonly updateDoc: Statement;
   private readonly insertFts: Statement;
   private readonly deleteFts: Statement;
   private readonly insertCoordinator: Statement;
@@ -127,8 +130,10 @@ export class SqliteComplaintStore implements ComplaintStore {
     this.logger = options.logger;
 
     this.insertRow = db.prepare(`INSERT INTO complaints
-      (code, title, status, owner, channel, category, created_at, updated_at, due_at, answered_at, published, version, phone, email, doc)
-      VALUES (@code, @title, @status, @owner, @channel, @category, @created_at, @updated_at, @due_at, @answered_at, @published, @version, @phone, @email, @doc)`);
+      (code, title, status, owner, owner_root, channel, category, created_at, updated_at, due_at, answered_at, published, version, phone, email)
+      VALUES (@code, @title, @status, @owner, @owner_root, @channel, @category, @created_at, @updated_at, @due_at, @answered_at, @published, @version, @phone, @email)`);
+    this.insertDoc = db.prepare('INSERT INTO complaint_docs (id, doc) VALUES (?, ?)');
+    this.updateDoc = db.prepare('UPDATE complaint_docs SET doc = ? WHERE id = ?');
     this.insertFts = db.prepare('INSERT INTO complaints_fts (rowid, text) VALUES (?, ?)');
     this.deleteFts = db.prepare('DELETE FROM complaints_fts WHERE rowid = ?');
     this.insertCoordinator = db.prepare(
@@ -136,18 +141,19 @@ export class SqliteComplaintStore implements ComplaintStore {
     );
     this.deleteCoordinators = db.prepare('DELETE FROM complaint_coordinators WHERE complaint_id = ?');
     this.insertEvent = db.prepare('INSERT INTO outbox (id, code, type, at, data) VALUES (?, ?, ?, ?, ?)');
-    this.selectByCode = db.prepare('SELECT doc FROM complaints WHERE code = ?').pluck();
-    this.selectForUpdate = db.prepare('SELECT id, version, doc FROM complaints WHERE code = ?');
+    const withDoc = 'FROM complaints c JOIN complaint_docs d ON d.id = c.id';
+    this.selectByCode = db.prepare(`SELECT d.doc ${withDoc} WHERE c.code = ?`).pluck();
+    this.selectForUpdate = db.prepare(`SELECT c.id, c.version, d.doc ${withDoc} WHERE c.code = ?`);
     this.updateRow = db.prepare(`UPDATE complaints SET
-      title = @title, status = @status, owner = @owner, channel = @channel, category = @category,
-      updated_at = @updated_at, due_at = @due_at, answered_at = @answered_at, published = @published,
-      version = @version, phone = @phone, email = @email, doc = @doc
+      title = @title, status = @status, owner = @owner, owner_root = @owner_root, channel = @channel,
+      category = @category, updated_at = @updated_at, due_at = @due_at, answered_at = @answered_at,
+      published = @published, version = @version, phone = @phone, email = @email
       WHERE code = @code AND version = @expected`);
     this.selectByPhone = db
-      .prepare('SELECT doc FROM complaints WHERE phone = ? ORDER BY created_at DESC, code DESC')
+      .prepare(`SELECT d.doc ${withDoc} WHERE c.phone = ? ORDER BY c.created_at DESC, c.code DESC`)
       .pluck();
     this.selectByEmail = db
-      .prepare('SELECT doc FROM complaints WHERE email = ? ORDER BY created_at DESC, code DESC')
+      .prepare(`SELECT d.doc ${withDoc} WHERE c.email = ? ORDER BY c.created_at DESC, c.code DESC`)
       .pluck();
     this.selectPending = db.prepare(
       'SELECT id, code, type, at, data FROM outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT ?',
@@ -156,13 +162,7 @@ export class SqliteComplaintStore implements ComplaintStore {
       'UPDATE outbox SET dispatched_at = ? WHERE id = ? AND dispatched_at IS NULL',
     );
 
-    this.insertOneTx = db.transaction((c: Complaint, events: DomainEvent[]) => {
-      const info = this.insertRow.run(toColumns(c));
-      const id = info.lastInsertRowid;
-      this.insertFts.run(id, foldSearchText(`${c.title}\n${c.content}`));
-      for (const agency of c.coordinators) this.insertCoordinator.run(agency, id);
-      for (const e of events) this.writeEvent(e);
-    });
+    this.insertOneTx = db.transaction((c: Complaint, events: DomainEvent[]) => this.insertOne(c, events));
 
     this.createGroup = db.transaction((batch: PendingCreate[]) => batch.map((p) => this.tryCreateOne(p)));
 
@@ -179,6 +179,7 @@ export class SqliteComplaintStore implements ComplaintStore {
         const next = applyChange(current, change);
         const result = this.updateRow.run({ ...toColumns(next), expected });
         if (result.changes !== 1) throw new VersionConflictError(code, expected);
+        this.updateDoc.run(toDoc(next), row.id);
         if (change.coordinators !== undefined) {
           this.deleteCoordinators.run(row.id);
           for (const agency of next.coordinators) this.insertCoordinator.run(agency, row.id);
@@ -193,7 +194,8 @@ export class SqliteComplaintStore implements ComplaintStore {
     );
 
     this.bulkTx = db.transaction((rows: Complaint[]) => {
-      for (const c of rows) this.insertOneTx(c, []);
+      // No savepoint per row: a failing row fails the whole load.
+      for (const c of rows) this.insertOne(c, []);
     });
 
     this.markTx = db.transaction((ids: string[]) => {
@@ -280,6 +282,15 @@ export class SqliteComplaintStore implements ComplaintStore {
     return c;
   }
 
+  /** The row, its document, its search words, its coordinators and its events; the caller holds the transaction. */
+  private insertOne(c: Complaint, events: DomainEvent[]): void {
+    const id = this.insertRow.run(toColumns(c)).lastInsertRowid;
+    this.insertDoc.run(id, toDoc(c));
+    this.insertFts.run(id, foldSearchText(`${c.title}\n${c.content}`));
+    for (const agency of c.coordinators) this.insertCoordinator.run(agency, id);
+    for (const e of events) this.writeEvent(e);
+  }
+
   private writeEvent(e: DomainEvent): void {
     this.insertEvent.run(e.id, e.code, e.type, e.at.getTime(), JSON.stringify(e.data));
   }
@@ -334,22 +345,33 @@ export class SqliteComplaintStore implements ComplaintStore {
   async list(filter: ComplaintFilter, page: PageRequest): Promise<Page<ComplaintSummary>> {
     const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(page.limit)));
     const f = filterSql(filter);
-    const total = this.stmt(`SELECT count(*) FROM complaints c WHERE ${f.where}`)
+    // Without a WHERE, SQLite counts by walking the smallest b-tree, not row by row.
+    const countSql =
+      f.where === '1'
+        ? 'SELECT count(*) FROM complaints'
+        : `SELECT count(*) FROM complaints c WHERE ${f.where}`;
+    const total = this.stmt(countSql)
       .pluck()
       .get(...f.params) as number;
+    // Two steps in one statement: pick the page's ids from an index (sorting index entries, not rows,
+    // when the order does not come straight from one), then read only those rows.
+    const pageOf = (where: string) =>
+      `SELECT ${SUMMARY_COLUMNS} FROM complaints c WHERE c.id IN (
+         SELECT c.id FROM complaints c WHERE ${where} ORDER BY c.created_at DESC, c.code DESC LIMIT ? OFFSET ?
+       ) ORDER BY c.created_at DESC, c.code DESC`;
     let rows: SummaryRow[];
     if (page.cursor !== undefined) {
       const [at, code] = decodeCursor(page.cursor);
-      rows = this.stmt(
-        `SELECT ${SUMMARY_COLUMNS} FROM complaints c WHERE ${f.where} AND (c.created_at, c.code) < (?, ?)
-         ORDER BY c.created_at DESC, c.code DESC LIMIT ?`,
-      ).all(...f.params, at, code, limit + 1) as SummaryRow[];
+      rows = this.stmt(pageOf(`${f.where} AND (c.created_at, c.code) < (?, ?)`)).all(
+        ...f.params,
+        at,
+        code,
+        limit + 1,
+        0,
+      ) as SummaryRow[];
     } else {
       const offset = Math.max(0, Math.floor(page.offset ?? 0));
-      rows = this.stmt(
-        `SELECT ${SUMMARY_COLUMNS} FROM complaints c WHERE ${f.where}
-         ORDER BY c.created_at DESC, c.code DESC LIMIT ? OFFSET ?`,
-      ).all(...f.params, limit + 1, offset) as SummaryRow[];
+      rows = this.stmt(pageOf(f.where)).all(...f.params, limit + 1, offset) as SummaryRow[];
     }
     const more = rows.length > limit;
     const items = (more ? rows.slice(0, limit) : rows).map(summaryFromRow);
