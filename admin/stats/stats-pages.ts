@@ -23,7 +23,11 @@ const ASSET_DIR = join(__dirname, 'assets');
 function loadAssets(): Map<string, Asset> {
   const files: Array<[string, string, string]> = [
     // chart.js's package exports do not expose dist/ files; its main entry sits in dist/, next to the UMD build.
-    ['chart.umd.min.js', join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'text/javascript; charset=utf-8'],
+    [
+      'chart.umd.min.js',
+      join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'),
+      'text/javascript; charset=utf-8',
+    ],
     ['dashboard.js', join(ASSET_DIR, 'dashboard.js'), 'text/javascript; charset=utf-8'],
     ['public.js', join(ASSET_DIR, 'public.js'), 'text/javascript; charset=utf-8'],
     ['charts-common.js', join(ASSET_DIR, 'charts-common.js'), 'text/javascript; charset=utf-8'],
@@ -32,7 +36,11 @@ function loadAssets(): Map<string, Asset> {
   const out = new Map<string, Asset>();
   for (const [name, path, type] of files) {
     const body = readFileSync(path);
-    out.set(name, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` });
+    out.set(name, {
+      body,
+      type,
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`,
+    });
   }
   return out;
 }
@@ -51,12 +59,18 @@ const CSP = [
 ].join('; ');
 
 function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** JSON inside a <script type="application/json">: `<` escaped so no text can close the element. */
 function jsonForHtml(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** The strings a page's script needs: the stats namespace and the common labels of statuses, channels, categories. */
@@ -67,12 +81,23 @@ function pageStrings(locale: Locale, today: string): Record<string, unknown> {
   const fallback = (i18n.getResourceBundle('vi', 'common') ?? {}) as Record<string, unknown>;
   const pick = (k: string) => ({ ...((fallback[k] as object) ?? {}), ...((common[k] as object) ?? {}) });
   // `today` is the server's local date (Asia/Ho_Chi_Minh): the default period must not depend on the browser's zone.
-  return { locale, today, stats, status: pick('status'), channels: pick('channels'), categories: pick('categories') };
+  return {
+    locale,
+    today,
+    stats,
+    status: pick('status'),
+    channels: pick('channels'),
+    categories: pick('categories'),
+  };
 }
 
 function langLinks(path: string, locale: Locale): string {
   return (['vi', 'en'] as const)
-    .map((l) => (l === locale ? `<strong>${l.toUpperCase()}</strong>` : `<a href="${path}?lang=${l}" hreflang="${l}">${l.toUpperCase()}</a>`))
+    .map((l) =>
+      l === locale
+        ? `<strong>${l.toUpperCase()}</strong>`
+        : `<a href="${path}?lang=${l}" hreflang="${l}">${l.toUpperCase()}</a>`,
+    )
     .join(' · ');
 }
 
@@ -99,7 +124,10 @@ export function dashboardHtml(locale: Locale, today: string): string {
       </figure>`,
   ).join('');
   const tables = ['summary', 'series', 'league', 'by-status', 'by-channel', 'by-category', 'backlog-age']
-    .map((n) => `<li><a href="#" class="dl" data-kind="table" data-name="${n}" data-ext="csv">${e(`tables.${n.replace('-', '_')}`)} (CSV)</a></li>`)
+    .map(
+      (n) =>
+        `<li><a href="#" class="dl" data-kind="table" data-name="${n}" data-ext="csv">${e(`tables.${n.replace('-', '_')}`)} (CSV)</a></li>`,
+    )
     .join('');
   return `<!doctype html>
 <html lang="${locale}">
@@ -211,15 +239,26 @@ export function registerStatsPages(app: FastifyInstance, clock: Clock): void {
   const assets = loadAssets();
   const hide = { schema: { hide: true } };
 
-  app.get('/admin', hide, async (req, reply) => sendPage(reply, dashboardHtml(req.locale, localDate(clock.now()))));
+  app.get('/admin', hide, async (req, reply) =>
+    sendPage(reply, dashboardHtml(req.locale, localDate(clock.now()))),
+  );
   for (const path of ['/thong-ke', '/stats']) {
-    app.get(path, hide, async (req, reply) => sendPage(reply, publicHtml(req.locale, path, localDate(clock.now()))));
+    app.get(path, hide, async (req, reply) =>
+      sendPage(reply, publicHtml(req.locale, path, localDate(clock.now()))),
+    );
   }
-  app.get<{ Params: { file: string } }>('/stats-assets/:file', hide, async (req: FastifyRequest<{ Params: { file: string } }>, reply) => {
-    const asset = assets.get(req.params.file);
-    if (!asset) return reply.callNotFound();
-    reply.header('etag', asset.etag).header('cache-control', 'public, max-age=3600').header('x-content-type-options', 'nosniff');
-    if (req.headers['if-none-match'] === asset.etag) return reply.status(304).send();
-    return reply.type(asset.type).send(asset.body);
-  });
+  app.get<{ Params: { file: string } }>(
+    '/stats-assets/:file',
+    hide,
+    async (req: FastifyRequest<{ Params: { file: string } }>, reply) => {
+      const asset = assets.get(req.params.file);
+      if (!asset) return reply.callNotFound();
+      reply
+        .header('etag', asset.etag)
+        .header('cache-control', 'public, max-age=3600')
+        .header('x-content-type-options', 'nosniff');
+      if (req.headers['if-none-match'] === asset.etag) return reply.status(304).send();
+      return reply.type(asset.type).send(asset.body);
+    },
+  );
 }

@@ -25,7 +25,14 @@ import {
   type Translate,
 } from '../../src/application/stats';
 import { svgToPng } from './png';
-import { ChartParamsSchema, PeriodQuerySchema, PublicQuerySchema, PublicStatsSchema, StatsReportSchema, TableParamsSchema } from './stats-schemas';
+import {
+  ChartParamsSchema,
+  PeriodQuerySchema,
+  PublicQuerySchema,
+  PublicStatsSchema,
+  StatsReportSchema,
+  TableParamsSchema,
+} from './stats-schemas';
 import { registerStatsPages } from './stats-pages';
 
 export interface StatsPluginOptions {
@@ -50,11 +57,11 @@ export interface StatsPrincipal {
   role: string;
 }
 
-
 type PeriodQuery = { from?: string; to?: string; granularity?: string; agency?: string };
 
 function principalOf(req: FastifyRequest): StatsPrincipal | null {
-  const user = (req as FastifyRequest & { user?: unknown }).user as { sub?: unknown; agency?: unknown; role?: unknown } | undefined;
+  const user = (req as FastifyRequest & { user?: unknown }).user as
+    { sub?: unknown; agency?: unknown; role?: unknown } | undefined;
   if (!user || typeof user.agency !== 'string' || typeof user.sub !== 'string') return null;
   return { username: user.sub, agency: user.agency, role: typeof user.role === 'string' ? user.role : '' };
 }
@@ -65,13 +72,19 @@ function principalOf(req: FastifyRequest): StatsPrincipal | null {
  * routes fail closed, never open.
  */
 async function requireOfficer(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const server = req.server as FastifyInstance & { authenticate?: (req: FastifyRequest, reply: FastifyReply) => Promise<void> };
+  const server = req.server as FastifyInstance & {
+    authenticate?: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  };
   if (typeof server.authenticate === 'function') {
     await server.authenticate(req, reply);
     if (reply.sent) return;
   }
   if (!principalOf(req)) {
-    await reply.status(401).send({ error: 'Unauthorized', key: 'errors.unauthorized', message: tFor(req.locale)('errors.unauthorized') });
+    await reply.status(401).send({
+      error: 'Unauthorized',
+      key: 'errors.unauthorized',
+      message: tFor(req.locale)('errors.unauthorized'),
+    });
   }
 }
 
@@ -151,7 +164,8 @@ async function statsPlugin(app: FastifyInstance, options: StatsPluginOptions): P
       schema: {
         tags,
         security,
-        summary: 'A chart of the report as an SVG or PNG image (received-answered, by-agency, by-channel, by-status, by-category, on-time, backlog-age)',
+        summary:
+          'A chart of the report as an SVG or PNG image (received-answered, by-agency, by-channel, by-status, by-category, on-time, backlog-age)',
         params: ChartParamsSchema,
         querystring: PeriodQuerySchema,
       },
@@ -165,7 +179,12 @@ async function statsPlugin(app: FastifyInstance, options: StatsPluginOptions): P
       reply.header('content-disposition', `inline; filename="${attachmentName(name, report, ext)}"`);
       if (ext === 'svg') return reply.type('image/svg+xml; charset=utf-8').send(svg);
       const png = svgToPng(svg);
-      if (!png) return reply.status(501).send({ error: 'NotImplemented', key: 'stats:errors.png_unavailable', message: translator(req.locale)('stats:errors.png_unavailable') });
+      if (!png)
+        return reply.status(501).send({
+          error: 'NotImplemented',
+          key: 'stats:errors.png_unavailable',
+          message: translator(req.locale)('stats:errors.png_unavailable'),
+        });
       return reply.type('image/png').send(png);
     },
   );
@@ -177,7 +196,8 @@ async function statsPlugin(app: FastifyInstance, options: StatsPluginOptions): P
       schema: {
         tags,
         security,
-        summary: 'A table of the report as CSV (UTF-8 with BOM): summary, series, league, by-status, by-channel, by-category, backlog-age',
+        summary:
+          'A table of the report as CSV (UTF-8 with BOM): summary, series, league, by-status, by-channel, by-category, backlog-age',
         params: TableParamsSchema,
         querystring: PeriodQuerySchema,
       },
@@ -199,7 +219,12 @@ async function statsPlugin(app: FastifyInstance, options: StatsPluginOptions): P
     '/api/admin/stats/report.xlsx',
     {
       ...adminRoute,
-      schema: { tags, security, summary: 'Every table of the report as one Excel workbook, a sheet per table', querystring: PeriodQuerySchema },
+      schema: {
+        tags,
+        security,
+        summary: 'Every table of the report as one Excel workbook, a sheet per table',
+        querystring: PeriodQuerySchema,
+      },
     },
     async (req, reply) => {
       const report = await reportFor(req);
@@ -217,13 +242,17 @@ async function statsPlugin(app: FastifyInstance, options: StatsPluginOptions): P
     {
       schema: {
         tags: ['public'],
-        summary: 'Aggregate figures for everyone: counts, on-time share, answer times, per month and per agency; no PAKN content',
+        summary:
+          'Aggregate figures for everyone: counts, on-time share, answer times, per month and per agency; no PAKN content',
         querystring: PublicQuerySchema,
         response: { 200: PublicStatsSchema },
       },
     },
     async (req, reply) => {
-      const report = await publicService.report('vpcp', publicPeriod(req.query.months ?? 12, deps.clock.now()));
+      const report = await publicService.report(
+        'vpcp',
+        publicPeriod(req.query.months ?? 12, deps.clock.now()),
+      );
       reply.header('cache-control', 'public, max-age=300');
       return {
         period: report.period,
@@ -260,11 +289,19 @@ export function publicPeriod(months: number, now: Date): StatsPeriod {
   const today = localDate(now);
   let first = `${today.slice(0, 7)}-01`;
   for (let i = 1; i < months; i++) first = `${addIsoDays(first, -1).slice(0, 7)}-01`;
-  return { from: first, to: today, granularity: 'month', start: startOfLocalDay(first), end: startOfLocalDay(addIsoDays(today, 1)) };
+  return {
+    from: first,
+    to: today,
+    granularity: 'month',
+    start: startOfLocalDay(first),
+    end: startOfLocalDay(addIsoDays(today, 1)),
+  };
 }
 
 function notFound(req: FastifyRequest, reply: FastifyReply, key: string, name: string): FastifyReply {
-  return reply.status(404).send({ error: 'NotFound', key, message: translator(req.locale)(key, { name }), params: { name } });
+  return reply
+    .status(404)
+    .send({ error: 'NotFound', key, message: translator(req.locale)(key, { name }), params: { name } });
 }
 
 export default fp(statsPlugin, { name: 'pakn-stats', fastify: '5.x' });

@@ -2,16 +2,36 @@
 const nullableNumber = { type: ['number', 'null'] } as const;
 const keyCounts = {
   type: 'array',
-  items: { type: 'object', properties: { key: { type: 'string' }, count: { type: 'integer' } }, required: ['key', 'count'] },
+  items: {
+    type: 'object',
+    properties: { key: { type: 'string' }, count: { type: 'integer' } },
+    required: ['key', 'count'],
+  },
 } as const;
 
 export const PeriodQuerySchema = {
   type: 'object',
   properties: {
-    from: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'First local day (Asia/Ho_Chi_Minh), YYYY-MM-DD; default 29 days before `to`' },
-    to: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Last local day, included; default today' },
-    granularity: { type: 'string', enum: ['day', 'week', 'month'], description: 'Series buckets; default by the length of the period' },
-    agency: { type: 'string', maxLength: 80, description: 'Narrow to this agency, which must be in the caller’s subtree' },
+    from: {
+      type: 'string',
+      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+      description: 'First local day (Asia/Ho_Chi_Minh), YYYY-MM-DD; default 29 days before `to`',
+    },
+    to: {
+      type: 'string',
+      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+      description: 'Last local day, included; default today',
+    },
+    granularity: {
+      type: 'string',
+      enum: ['day', 'week', 'month'],
+      description: 'Series buckets; default by the length of the period',
+    },
+    agency: {
+      type: 'string',
+      maxLength: 80,
+      description: 'Narrow to this agency, which must be in the caller’s subtree',
+    },
     lang: { type: 'string', enum: ['vi', 'en'] },
   },
   additionalProperties: false,
@@ -20,7 +40,13 @@ export const PeriodQuerySchema = {
 export const PublicQuerySchema = {
   type: 'object',
   properties: {
-    months: { type: 'integer', minimum: 1, maximum: 36, default: 12, description: 'Whole months up to and including the current one' },
+    months: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 36,
+      default: 12,
+      description: 'Whole months up to and including the current one',
+    },
     lang: { type: 'string', enum: ['vi', 'en'] },
   },
   additionalProperties: false,
@@ -62,7 +88,12 @@ const series = {
 
 const answerTime = {
   type: 'object',
-  properties: { p50Ms: nullableNumber, p90Ms: nullableNumber, p50Days: nullableNumber, p90Days: nullableNumber },
+  properties: {
+    p50Ms: nullableNumber,
+    p90Ms: nullableNumber,
+    p50Days: nullableNumber,
+    p90Days: nullableNumber,
+  },
   required: ['p50Ms', 'p90Ms', 'p50Days', 'p90Days'],
 } as const;
 
@@ -70,7 +101,12 @@ const backlogByAge = {
   type: 'array',
   items: {
     type: 'object',
-    properties: { key: { type: 'string' }, minDays: { type: 'integer' }, maxDays: { type: ['integer', 'null'] }, count: { type: 'integer' } },
+    properties: {
+      key: { type: 'string' },
+      minDays: { type: 'integer' },
+      maxDays: { type: ['integer', 'null'] },
+      count: { type: 'integer' },
+    },
     required: ['key', 'minDays', 'maxDays', 'count'],
   },
 } as const;
@@ -104,7 +140,22 @@ export const StatsReportSchema = {
     backlogByAge,
     league: { type: 'array', items: leagueRow },
   },
-  required: ['scope', 'scopeName', 'period', 'generatedAt', 'totals', 'answerTime', 'byStatus', 'byChannel', 'byCategory', 'byOwner', 'topCategories', 'series', 'backlogByAge', 'league'],
+  required: [
+    'scope',
+    'scopeName',
+    'period',
+    'generatedAt',
+    'totals',
+    'answerTime',
+    'byStatus',
+    'byChannel',
+    'byCategory',
+    'byOwner',
+    'topCategories',
+    'series',
+    'backlogByAge',
+    'league',
+  ],
 } as const;
 
 /** The public figures: the same aggregates for everything, without per-owner unit detail. */
@@ -145,7 +196,17 @@ export const PublicStatsSchema = {
       },
     },
   },
-  required: ['period', 'generatedAt', 'totals', 'answerTime', 'byStatus', 'byChannel', 'byCategory', 'series', 'agencies'],
+  required: [
+    'period',
+    'generatedAt',
+    'totals',
+    'answerTime',
+    'byStatus',
+    'byChannel',
+    'byCategory',
+    'series',
+    'agencies',
+  ],
 } as const;
 
 export const ChartParamsSchema = {

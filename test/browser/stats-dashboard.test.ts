@@ -12,8 +12,10 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
-  // eslint-disable-next-line no-console -- the skip must be visible in the test output
-  console.warn(`skipped: browser tests need Chromium at ${CHROMIUM} (apt-get update && apt-get install -y chromium)`);
+  // The skip must be visible in the test output.
+  console.warn(
+    `skipped: browser tests need Chromium at ${CHROMIUM} (apt-get update && apt-get install -y chromium)`,
+  );
 }
 const describeBrowser = haveChromium ? describe : describe.skip;
 
@@ -21,14 +23,20 @@ jest.setTimeout(90_000);
 
 /** Pixels drawn on a canvas (alpha > 0): an empty chart has none. */
 async function paintedPixels(page: Page, id: string): Promise<number> {
-  return page.evaluate((canvasId) => {
-    const c = document.getElementById(canvasId) as HTMLCanvasElement | null;
+  // Page code as a string: the tests are compiled without the DOM library.
+  return page.evaluate<number>(`(() => {
+    const c = document.getElementById(${JSON.stringify(id)});
     if (!c || c.width === 0 || c.height === 0) return 0;
-    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let n = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
     return n;
-  }, id);
+  })()`);
+}
+
+/** The category labels Chart.js drew on a chart of the page. */
+function chartLabels(page: Page, id: string): Promise<string[]> {
+  return page.evaluate<string[]>(`window.PaknStats.charts[${JSON.stringify(id)}].data.labels`);
 }
 
 describeBrowser('stats pages in Chromium', () => {
@@ -43,7 +51,16 @@ describeBrowser('stats pages in Chromium', () => {
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+        '--disable-quic',
+      ],
     });
   });
   afterAll(async () => {
@@ -52,7 +69,11 @@ describeBrowser('stats pages in Chromium', () => {
   });
 
   it('should let a ministry officer sign in, see the charts of their subtree and download an SVG and a CSV', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', acceptDownloads: true });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'vi-VN',
+      acceptDownloads: true,
+    });
     const page = await context.newPage();
     const failed: string[] = [];
     page.on('requestfailed', (r) => failed.push(r.url()));
@@ -76,10 +97,18 @@ describeBrowser('stats pages in Chromium', () => {
     expect(kpis.join(' | ')).toContain('Đang xử lý');
     expect(await page.textContent('#scope')).toBe('Phạm vi: Bộ Tài chính');
 
-    for (const id of ['received-answered', 'by-agency', 'by-channel', 'on-time', 'backlog-age', 'by-category', 'by-status']) {
+    for (const id of [
+      'received-answered',
+      'by-agency',
+      'by-channel',
+      'on-time',
+      'backlog-age',
+      'by-category',
+      'by-status',
+    ]) {
       expect(await paintedPixels(page, `chart-${id}`)).toBeGreaterThan(500);
     }
-    const agencyLabels = await page.evaluate(() => (window as unknown as { PaknStats: { charts: Record<string, { data: { labels: string[] } }> } }).PaknStats.charts['by-agency']!.data.labels);
+    const agencyLabels = await chartLabels(page, 'by-agency');
     expect(agencyLabels).toEqual(['Tổng cục Hải quan', 'Bộ Tài chính', 'Kho bạc Nhà nước']);
     expect(await page.locator('#league tbody tr').count()).toBe(3);
 
@@ -87,17 +116,23 @@ describeBrowser('stats pages in Chromium', () => {
     await page.selectOption('#granularity', 'week');
     await page.click('#filters button[type="submit"]');
     await page.waitForSelector('body[data-state="ready"]');
-    const weeks = await page.evaluate(() => (window as unknown as { PaknStats: { charts: Record<string, { data: { labels: string[] } }> } }).PaknStats.charts['received-answered']!.data.labels);
+    const weeks = await chartLabels(page, 'received-answered');
     expect(weeks).toEqual(['23/02', '02/03', '09/03', '16/03', '23/03', '30/03']);
 
     await page.screenshot({ path: join(ARTIFACTS, 'stats-dashboard.png'), fullPage: true });
 
-    const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.click('a.dl[data-name="by-agency"][data-ext="svg"]')]);
+    const [svgDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('a.dl[data-name="by-agency"][data-ext="svg"]'),
+    ]);
     const svg = readFileSync((await svgDownload.path())!, 'utf8');
     expect(svg).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
     expect(svg).toContain('>Tổng cục Hải quan</text>');
 
-    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('a.dl[data-name="league"]')]);
+    const [csvDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('a.dl[data-name="league"]'),
+    ]);
     const csv = readFileSync((await csvDownload.path())!, 'utf8');
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(csv).toContain('btc.tchq,Tổng cục Hải quan,3,4,3,75,0');
@@ -112,7 +147,11 @@ describeBrowser('stats pages in Chromium', () => {
   });
 
   it('should show the public figures without signing in, and fit a phone screen', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'vi-VN' });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      locale: 'vi-VN',
+    });
     const page = await context.newPage();
     await page.goto(`${base}/thong-ke`);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 20_000 });
@@ -121,7 +160,7 @@ describeBrowser('stats pages in Chromium', () => {
     }
     expect(await page.textContent('h1')).toBe('Thống kê tiếp nhận và trả lời PAKN');
     // Responsive: nothing wider than the screen.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     const text = await page.textContent('body');
     expect(text).not.toMatch(/PAKN thử nghiệm số|Nguyễn Văn A|0912345678/);
     await page.screenshot({ path: join(ARTIFACTS, 'stats-public-mobile.png'), fullPage: true });

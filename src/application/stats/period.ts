@@ -73,7 +73,10 @@ export function bucketsOf(period: Pick<StatsPeriod, 'from' | 'to' | 'granularity
     day =
       period.granularity === 'month'
         ? `${addIsoDays(`${day.slice(0, 7)}-28`, 4).slice(0, 7)}-01`
-        : addIsoDays(day, period.granularity === 'week' ? 7 - ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) : 1);
+        : addIsoDays(
+            day,
+            period.granularity === 'week' ? 7 - ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) : 1,
+          );
   }
   return out;
 }
@@ -97,19 +100,30 @@ export interface PeriodInput {
  */
 export function resolvePeriod(input: PeriodInput, now: Date): StatsPeriod {
   const today = localDate(now);
-  if (input.from !== undefined && !isIsoDate(input.from)) throw new ValidationError('stats:errors.date_invalid', { value: input.from });
-  if (input.to !== undefined && !isIsoDate(input.to)) throw new ValidationError('stats:errors.date_invalid', { value: input.to });
+  if (input.from !== undefined && !isIsoDate(input.from))
+    throw new ValidationError('stats:errors.date_invalid', { value: input.from });
+  if (input.to !== undefined && !isIsoDate(input.to))
+    throw new ValidationError('stats:errors.date_invalid', { value: input.to });
   const to = input.to ?? (input.from !== undefined && input.from > today ? input.from : today);
   const from = input.from ?? addIsoDays(to, -(DEFAULT_PERIOD_DAYS - 1));
   if (from > to) throw new ValidationError('stats:errors.range_reversed', { from, to });
   const days = daysBetween(from, to) + 1;
-  if (days > MAX_PERIOD_DAYS) throw new ValidationError('stats:errors.range_too_long', { days, max: MAX_PERIOD_DAYS });
+  if (days > MAX_PERIOD_DAYS)
+    throw new ValidationError('stats:errors.range_too_long', { days, max: MAX_PERIOD_DAYS });
   let granularity: Granularity;
   if (input.granularity === undefined || input.granularity === '') granularity = defaultGranularity(days);
-  else if ((GRANULARITIES as readonly string[]).includes(input.granularity)) granularity = input.granularity as Granularity;
+  else if ((GRANULARITIES as readonly string[]).includes(input.granularity))
+    granularity = input.granularity as Granularity;
   else throw new ValidationError('stats:errors.granularity_invalid', { value: input.granularity });
-  const period = { from, to, granularity, start: startOfLocalDay(from), end: startOfLocalDay(addIsoDays(to, 1)) };
+  const period = {
+    from,
+    to,
+    granularity,
+    start: startOfLocalDay(from),
+    end: startOfLocalDay(addIsoDays(to, 1)),
+  };
   const points = bucketsOf(period).length;
-  if (points > MAX_SERIES_POINTS) throw new ValidationError('stats:errors.too_many_points', { points, max: MAX_SERIES_POINTS });
+  if (points > MAX_SERIES_POINTS)
+    throw new ValidationError('stats:errors.too_many_points', { points, max: MAX_SERIES_POINTS });
   return period;
 }

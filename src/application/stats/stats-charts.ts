@@ -6,7 +6,15 @@ import type { ChartSpec } from './svg-chart';
 export type Translate = (key: string, params?: Record<string, unknown>) => string;
 
 /** The charts a report can be drawn as; the names are the URL names (`/charts/:name.svg`). */
-export const CHART_NAMES = ['received-answered', 'by-agency', 'by-channel', 'by-status', 'by-category', 'on-time', 'backlog-age'] as const;
+export const CHART_NAMES = [
+  'received-answered',
+  'by-agency',
+  'by-channel',
+  'by-status',
+  'by-category',
+  'on-time',
+  'backlog-age',
+] as const;
 export type ChartName = (typeof CHART_NAMES)[number];
 
 export function isChartName(value: string): value is ChartName {
@@ -32,7 +40,11 @@ export function keyLabel(t: Translate, kind: 'status' | 'channels' | 'categories
 
 /** The chart `name` of `report` in the language of `t`. */
 export function chartSpec(name: ChartName, report: StatsReport, t: Translate): ChartSpec {
-  const subtitle = t('stats:period.subtitle', { scope: report.scopeName, from: formatDate(report.period.from), to: formatDate(report.period.to) });
+  const subtitle = t('stats:period.subtitle', {
+    scope: report.scopeName,
+    from: formatDate(report.period.from),
+    to: formatDate(report.period.to),
+  });
   const emptyText = t('stats:charts.empty');
   const common = { subtitle, emptyText };
   const received = t('stats:series.received');
@@ -103,7 +115,13 @@ export function chartSpec(name: ChartName, report: StatsReport, t: Translate): C
         valueFormat: 'percent',
         title: t('stats:charts.on_time'),
         categories: rows.map((r) => r.name),
-        series: [{ name: t('stats:series.on_time_rate'), values: rows.map((r) => r.onTimeRate ?? 0), color: '#2e9e5b' }],
+        series: [
+          {
+            name: t('stats:series.on_time_rate'),
+            values: rows.map((r) => r.onTimeRate ?? 0),
+            color: '#2e9e5b',
+          },
+        ],
         valueLabel: t('stats:series.on_time_rate'),
       };
     }
@@ -114,7 +132,13 @@ export function chartSpec(name: ChartName, report: StatsReport, t: Translate): C
         kind: 'bar',
         title: t('stats:charts.backlog_age'),
         categories: report.backlogByAge.map((b) => t(`stats:age.${b.key}`)),
-        series: [{ name: t('stats:series.count'), values: report.backlogByAge.map((b) => b.count), color: '#e07b24' }],
+        series: [
+          {
+            name: t('stats:series.count'),
+            values: report.backlogByAge.map((b) => b.count),
+            color: '#e07b24',
+          },
+        ],
         valueLabel: t('stats:series.count'),
       };
   }

@@ -165,7 +165,11 @@ export function createStatsService(options: StatsServiceOptions): StatsService {
     const answeredByOwner = await complaints.countBy('owner', answered);
     const onTimeByOwner = await complaints.countBy('owner', { ...answered, answeredOnTime: true });
     const overdueByOwner = await complaints.countBy('owner', { ...base, overdueAt: now });
-    const openDays = await complaints.countByDay('createdAt', { ...base, status: [...OPEN_STATUSES] }, STATS_TIME_ZONE);
+    const openDays = await complaints.countByDay(
+      'createdAt',
+      { ...base, status: [...OPEN_STATUSES] },
+      STATS_TIME_ZONE,
+    );
     const agencies = options.listAgencies ? await options.listAgencies() : [];
 
     // Defence in depth: whatever a store returns, nothing outside the caller's subtree is reported.
@@ -195,7 +199,15 @@ export function createStatsService(options: StatsServiceOptions): StatsService {
       const key = leagueKey(owner, scope);
       let r = league.get(key);
       if (!r) {
-        r = { agency: key, name: names.get(key) ?? key, received: 0, answered: 0, onTime: 0, onTimeRate: null, overdue: 0 };
+        r = {
+          agency: key,
+          name: names.get(key) ?? key,
+          received: 0,
+          answered: 0,
+          onTime: 0,
+          onTimeRate: null,
+          overdue: 0,
+        };
         league.set(key, r);
       }
       return r;
@@ -206,7 +218,8 @@ export function createStatsService(options: StatsServiceOptions): StatsService {
     for (const r of overdueByOwner.filter(inScope)) row(r.key).overdue += r.count;
     // Active agencies directly under the scope appear even with nothing to count: a zero is information too.
     for (const a of agencies) {
-      if (a.active && a.code !== scope && isInSubtree(a.code, scope) && leagueKey(a.code, scope) === a.code) row(a.code);
+      if (a.active && a.code !== scope && isInSubtree(a.code, scope) && leagueKey(a.code, scope) === a.code)
+        row(a.code);
     }
     const leagueRows = [...league.values()]
       .map((r) => ({ ...r, onTimeRate: rate(r.onTime, r.answered) }))
@@ -217,7 +230,12 @@ export function createStatsService(options: StatsServiceOptions): StatsService {
     return {
       scope,
       scopeName: names.get(scope) ?? scope,
-      period: { from: period.from, to: period.to, granularity: period.granularity, timeZone: STATS_TIME_ZONE },
+      period: {
+        from: period.from,
+        to: period.to,
+        granularity: period.granularity,
+        timeZone: STATS_TIME_ZONE,
+      },
       generatedAt: now.toISOString(),
       totals: {
         received: receivedTotal,

@@ -11,7 +11,15 @@ export interface StatsTable {
   rows: Cell[][];
 }
 
-export const TABLE_NAMES = ['summary', 'series', 'league', 'by-status', 'by-channel', 'by-category', 'backlog-age'] as const;
+export const TABLE_NAMES = [
+  'summary',
+  'series',
+  'league',
+  'by-status',
+  'by-channel',
+  'by-category',
+  'backlog-age',
+] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 export function isTableName(value: string): value is TableName {
@@ -56,24 +64,68 @@ export function statsTable(name: TableName, r: StatsReport, t: Translate): Stats
       return {
         name,
         title,
-        columns: [`${col('period')} (${t(`stats:period.${r.period.granularity}`)})`, col('received'), col('answered')],
-        rows: r.series.map((p) => [r.period.granularity === 'month' ? p.bucket : formatDate(p.bucket), p.received, p.answered]),
+        columns: [
+          `${col('period')} (${t(`stats:period.${r.period.granularity}`)})`,
+          col('received'),
+          col('answered'),
+        ],
+        rows: r.series.map((p) => [
+          r.period.granularity === 'month' ? p.bucket : formatDate(p.bucket),
+          p.received,
+          p.answered,
+        ]),
       };
     case 'league':
       return {
         name,
         title,
-        columns: [col('agency_code'), col('agency'), col('received'), col('answered'), col('on_time'), col('on_time_rate'), col('overdue')],
-        rows: r.league.map((l) => [l.agency, l.name, l.received, l.answered, l.onTime, pct(l.onTimeRate), l.overdue]),
+        columns: [
+          col('agency_code'),
+          col('agency'),
+          col('received'),
+          col('answered'),
+          col('on_time'),
+          col('on_time_rate'),
+          col('overdue'),
+        ],
+        rows: r.league.map((l) => [
+          l.agency,
+          l.name,
+          l.received,
+          l.answered,
+          l.onTime,
+          pct(l.onTimeRate),
+          l.overdue,
+        ]),
       };
     case 'by-status':
-      return { name, title, columns: [col('status'), col('count')], rows: r.byStatus.map((k) => [keyLabel(t, 'status', k.key), k.count]) };
+      return {
+        name,
+        title,
+        columns: [col('status'), col('count')],
+        rows: r.byStatus.map((k) => [keyLabel(t, 'status', k.key), k.count]),
+      };
     case 'by-channel':
-      return { name, title, columns: [col('channel'), col('count')], rows: r.byChannel.map((k) => [keyLabel(t, 'channels', k.key), k.count]) };
+      return {
+        name,
+        title,
+        columns: [col('channel'), col('count')],
+        rows: r.byChannel.map((k) => [keyLabel(t, 'channels', k.key), k.count]),
+      };
     case 'by-category':
-      return { name, title, columns: [col('category'), col('count')], rows: r.byCategory.map((k) => [keyLabel(t, 'categories', k.key), k.count]) };
+      return {
+        name,
+        title,
+        columns: [col('category'), col('count')],
+        rows: r.byCategory.map((k) => [keyLabel(t, 'categories', k.key), k.count]),
+      };
     case 'backlog-age':
-      return { name, title, columns: [col('age'), col('count')], rows: r.backlogByAge.map((b) => [t(`stats:age.${b.key}`), b.count]) };
+      return {
+        name,
+        title,
+        columns: [col('age'), col('count')],
+        rows: r.backlogByAge.map((b) => [t(`stats:age.${b.key}`), b.count]),
+      };
   }
 }
 

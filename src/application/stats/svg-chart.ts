@@ -31,13 +31,25 @@ export interface ChartSpec {
   numberLocale?: string;
 }
 
-export const PALETTE = ['#1f6fb2', '#e07b24', '#2e9e5b', '#c23b3b', '#7b5ea7', '#8c6d46', '#d16ba5', '#5f6b73'];
+export const PALETTE = [
+  '#1f6fb2',
+  '#e07b24',
+  '#2e9e5b',
+  '#c23b3b',
+  '#7b5ea7',
+  '#8c6d46',
+  '#d16ba5',
+  '#5f6b73',
+];
 const FONT = "'DejaVu Sans', 'Noto Sans', Arial, sans-serif";
 const AXIS = '#444';
 const GRID = '#e3e3e3';
 
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }
 
 /** Rough text width for layout (no font metrics on the server): Vietnamese text in a sans font averages ~0.58 em. */
@@ -71,7 +83,8 @@ export function niceTicks(max: number, percent: boolean, target = 5): number[] {
 
 function fmt(v: number, spec: ChartSpec): string {
   const locale = spec.numberLocale ?? 'vi-VN';
-  if (spec.valueFormat === 'percent') return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(v * 100)}%`;
+  if (spec.valueFormat === 'percent')
+    return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(v * 100)}%`;
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(v);
 }
 
@@ -83,7 +96,8 @@ export function renderSvgChart(spec: ChartSpec): string {
   const width = spec.width ?? 900;
   const n = spec.categories.length;
   const horizontal = spec.kind === 'bar' && spec.horizontal === true;
-  const height = spec.height ?? (horizontal ? Math.max(260, 110 + n * Math.max(22, 10 * spec.series.length + 8)) : 460);
+  const height =
+    spec.height ?? (horizontal ? Math.max(260, 110 + n * Math.max(22, 10 * spec.series.length + 8)) : 460);
   const percent = spec.valueFormat === 'percent';
   const colors = spec.series.map((s, i) => s.color ?? PALETTE[i % PALETTE.length]!);
   const all = spec.series.flatMap((s) => s.values).filter((v) => Number.isFinite(v));
@@ -97,8 +111,11 @@ export function renderSvgChart(spec: ChartSpec): string {
   );
   out.push(`<title>${escapeXml(spec.title)}</title>`);
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(text(width / 2, 28, spec.title, 'font-size="18" font-weight="bold" text-anchor="middle" fill="#222"'));
-  if (spec.subtitle) out.push(text(width / 2, 48, spec.subtitle, 'font-size="12" text-anchor="middle" fill="#555"'));
+  out.push(
+    text(width / 2, 28, spec.title, 'font-size="18" font-weight="bold" text-anchor="middle" fill="#222"'),
+  );
+  if (spec.subtitle)
+    out.push(text(width / 2, 48, spec.subtitle, 'font-size="12" text-anchor="middle" fill="#555"'));
 
   // Legend, one row under the title, when there is more than one series.
   let legendBottom = spec.subtitle ? 56 : 40;
@@ -124,21 +141,40 @@ export function renderSvgChart(spec: ChartSpec): string {
     const plotW = width - left - right;
     const x = (v: number) => left + (top > 0 ? (v / top) * plotW : 0);
     for (const t of ticks) {
-      out.push(`<line x1="${x(t).toFixed(1)}" y1="${plotTop}" x2="${x(t).toFixed(1)}" y2="${bottom}" stroke="${GRID}"/>`);
+      out.push(
+        `<line x1="${x(t).toFixed(1)}" y1="${plotTop}" x2="${x(t).toFixed(1)}" y2="${bottom}" stroke="${GRID}"/>`,
+      );
       out.push(text(x(t), bottom + 16, fmt(t, spec), `font-size="11" text-anchor="middle" fill="${AXIS}"`));
     }
     out.push(`<line x1="${left}" y1="${plotTop}" x2="${left}" y2="${bottom}" stroke="${AXIS}"/>`);
     out.push(`<line x1="${left}" y1="${bottom}" x2="${width - right}" y2="${bottom}" stroke="${AXIS}"/>`);
-    if (spec.valueLabel) out.push(text(left + plotW / 2, bottom + 34, spec.valueLabel, `font-size="12" text-anchor="middle" fill="${AXIS}"`));
+    if (spec.valueLabel)
+      out.push(
+        text(
+          left + plotW / 2,
+          bottom + 34,
+          spec.valueLabel,
+          `font-size="12" text-anchor="middle" fill="${AXIS}"`,
+        ),
+      );
     const band = n > 0 ? (bottom - plotTop) / n : 0;
     const barH = Math.max(2, (band * 0.75) / Math.max(1, spec.series.length));
     spec.categories.forEach((c, ci) => {
       const y0 = plotTop + ci * band + band * 0.125;
-      out.push(text(left - 6, plotTop + ci * band + band / 2 + 4, truncate(c, left - 10, catLabelSize), `font-size="${catLabelSize}" text-anchor="end" fill="#222"`));
+      out.push(
+        text(
+          left - 6,
+          plotTop + ci * band + band / 2 + 4,
+          truncate(c, left - 10, catLabelSize),
+          `font-size="${catLabelSize}" text-anchor="end" fill="#222"`,
+        ),
+      );
       spec.series.forEach((s, si) => {
         const v = s.values[ci] ?? 0;
         const y = y0 + si * barH;
-        out.push(`<rect x="${left}" y="${y.toFixed(1)}" width="${Math.max(0, x(v) - left).toFixed(1)}" height="${barH.toFixed(1)}" fill="${colors[si]}"><title>${escapeXml(`${c} · ${s.name}: ${fmt(v, spec)}`)}</title></rect>`);
+        out.push(
+          `<rect x="${left}" y="${y.toFixed(1)}" width="${Math.max(0, x(v) - left).toFixed(1)}" height="${barH.toFixed(1)}" fill="${colors[si]}"><title>${escapeXml(`${c} · ${s.name}: ${fmt(v, spec)}`)}</title></rect>`,
+        );
         out.push(text(x(v) + 4, y + barH / 2 + 4, fmt(v, spec), 'font-size="10" fill="#222"'));
       });
     });
@@ -147,27 +183,36 @@ export function renderSvgChart(spec: ChartSpec): string {
     const left = 64;
     const right = 24;
     const plotTop = legendBottom + 10;
-    const bottom = height - (rotate ? Math.min(140, 30 + Math.min(longest, 130) * 0.7) : 44) - (spec.valueLabel ? 0 : 0);
+    const bottom =
+      height - (rotate ? Math.min(140, 30 + Math.min(longest, 130) * 0.7) : 44) - (spec.valueLabel ? 0 : 0);
     const plotW = width - left - right;
     const y = (v: number) => bottom - (top > 0 ? (v / top) * (bottom - plotTop) : 0);
     for (const t of ticks) {
-      out.push(`<line x1="${left}" y1="${y(t).toFixed(1)}" x2="${width - right}" y2="${y(t).toFixed(1)}" stroke="${GRID}"/>`);
+      out.push(
+        `<line x1="${left}" y1="${y(t).toFixed(1)}" x2="${width - right}" y2="${y(t).toFixed(1)}" stroke="${GRID}"/>`,
+      );
       out.push(text(left - 6, y(t) + 4, fmt(t, spec), `font-size="11" text-anchor="end" fill="${AXIS}"`));
     }
     out.push(`<line x1="${left}" y1="${plotTop}" x2="${left}" y2="${bottom}" stroke="${AXIS}"/>`);
     out.push(`<line x1="${left}" y1="${bottom}" x2="${width - right}" y2="${bottom}" stroke="${AXIS}"/>`);
     if (spec.valueLabel) {
       const cy = (plotTop + bottom) / 2;
-      out.push(`<text x="16" y="${cy.toFixed(1)}" font-size="12" text-anchor="middle" fill="${AXIS}" transform="rotate(-90 16 ${cy.toFixed(1)})">${escapeXml(spec.valueLabel)}</text>`);
+      out.push(
+        `<text x="16" y="${cy.toFixed(1)}" font-size="12" text-anchor="middle" fill="${AXIS}" transform="rotate(-90 16 ${cy.toFixed(1)})">${escapeXml(spec.valueLabel)}</text>`,
+      );
     }
     const band = n > 0 ? plotW / n : 0;
     // Thin the category labels so they never overlap: at most one per ~14 px when rotated, ~label width otherwise.
-    const every = rotate ? Math.max(1, Math.ceil(14 / Math.max(1, band))) : Math.max(1, Math.ceil((Math.min(longest, 120) + 8) / Math.max(1, band)));
+    const every = rotate
+      ? Math.max(1, Math.ceil(14 / Math.max(1, band)))
+      : Math.max(1, Math.ceil((Math.min(longest, 120) + 8) / Math.max(1, band)));
     spec.categories.forEach((c, ci) => {
       if (ci % every !== 0 && ci !== n - 1) return;
       const cx = left + ci * band + band / 2;
       if (rotate) {
-        out.push(`<text x="${cx.toFixed(1)}" y="${(bottom + 12).toFixed(1)}" font-size="${catLabelSize}" text-anchor="end" fill="#222" transform="rotate(-40 ${cx.toFixed(1)} ${(bottom + 12).toFixed(1)})">${escapeXml(truncate(c, 130, catLabelSize))}</text>`);
+        out.push(
+          `<text x="${cx.toFixed(1)}" y="${(bottom + 12).toFixed(1)}" font-size="${catLabelSize}" text-anchor="end" fill="#222" transform="rotate(-40 ${cx.toFixed(1)} ${(bottom + 12).toFixed(1)})">${escapeXml(truncate(c, 130, catLabelSize))}</text>`,
+        );
       } else {
         out.push(text(cx, bottom + 16, c, `font-size="${catLabelSize}" text-anchor="middle" fill="#222"`));
       }
@@ -179,24 +224,39 @@ export function renderSvgChart(spec: ChartSpec): string {
         spec.series.forEach((s, si) => {
           const v = s.values[ci] ?? 0;
           const bx = left + ci * band + band * 0.125 + si * barW;
-          out.push(`<rect x="${bx.toFixed(1)}" y="${y(v).toFixed(1)}" width="${barW.toFixed(1)}" height="${Math.max(0, bottom - y(v)).toFixed(1)}" fill="${colors[si]}"><title>${escapeXml(`${c} · ${s.name}: ${fmt(v, spec)}`)}</title></rect>`);
-          if (showValues) out.push(text(bx + barW / 2, y(v) - 4, fmt(v, spec), 'font-size="10" text-anchor="middle" fill="#222"'));
+          out.push(
+            `<rect x="${bx.toFixed(1)}" y="${y(v).toFixed(1)}" width="${barW.toFixed(1)}" height="${Math.max(0, bottom - y(v)).toFixed(1)}" fill="${colors[si]}"><title>${escapeXml(`${c} · ${s.name}: ${fmt(v, spec)}`)}</title></rect>`,
+          );
+          if (showValues)
+            out.push(
+              text(bx + barW / 2, y(v) - 4, fmt(v, spec), 'font-size="10" text-anchor="middle" fill="#222"'),
+            );
         });
       });
     } else {
       spec.series.forEach((s, si) => {
         const pts = s.values.map((v, ci) => `${(left + ci * band + band / 2).toFixed(1)},${y(v).toFixed(1)}`);
-        if (pts.length > 1) out.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${colors[si]}" stroke-width="2.5" stroke-linejoin="round"/>`);
+        if (pts.length > 1)
+          out.push(
+            `<polyline points="${pts.join(' ')}" fill="none" stroke="${colors[si]}" stroke-width="2.5" stroke-linejoin="round"/>`,
+          );
         s.values.forEach((v, ci) => {
           const cx = left + ci * band + band / 2;
-          out.push(`<circle cx="${cx.toFixed(1)}" cy="${y(v).toFixed(1)}" r="${n > 60 ? 1.5 : 3.5}" fill="${colors[si]}"><title>${escapeXml(`${spec.categories[ci]} · ${s.name}: ${fmt(v, spec)}`)}</title></circle>`);
-          if (showValues) out.push(text(cx, y(v) - 8, fmt(v, spec), `font-size="10" text-anchor="middle" fill="${colors[si]}"`));
+          out.push(
+            `<circle cx="${cx.toFixed(1)}" cy="${y(v).toFixed(1)}" r="${n > 60 ? 1.5 : 3.5}" fill="${colors[si]}"><title>${escapeXml(`${spec.categories[ci]} · ${s.name}: ${fmt(v, spec)}`)}</title></circle>`,
+          );
+          if (showValues)
+            out.push(
+              text(cx, y(v) - 8, fmt(v, spec), `font-size="10" text-anchor="middle" fill="${colors[si]}"`),
+            );
         });
       });
     }
   }
   if (n === 0 || all.length === 0) {
-    out.push(text(width / 2, height / 2, spec.emptyText ?? '—', 'font-size="14" text-anchor="middle" fill="#777"'));
+    out.push(
+      text(width / 2, height / 2, spec.emptyText ?? '—', 'font-size="14" text-anchor="middle" fill="#777"'),
+    );
   }
   out.push('</svg>');
   return out.join('\n');

@@ -32,17 +32,36 @@ export interface StatsTestApp {
 }
 
 // The statistics routes use neither files nor jobs; anything touching them here is a bug in the test.
-const unused = new Proxy({}, { get: (_t, p) => (p === 'kind' ? 'embedded' : () => Promise.reject(new Error(`unused in stats tests: ${String(p)}`))) });
+const unused = new Proxy(
+  {},
+  {
+    get: (_t, p) =>
+      p === 'kind' ? 'embedded' : () => Promise.reject(new Error(`unused in stats tests: ${String(p)}`)),
+  },
+);
 
 /** The whole HTTP app (buildApp: admin auth + stats plugin) over a fixture-filled SQLite store, the clock at NOW. */
 export async function createStatsTestApp(options: { clock?: () => Date } = {}): Promise<StatsTestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'pakn-stats-http-'));
-  const config = loadConfig({ DATA_DIR: dir, JWT_SECRET: 'stats-test-secret-0123456789abcdefghijkl', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    DATA_DIR: dir,
+    JWT_SECRET: 'stats-test-secret-0123456789abcdefghijkl',
+    LOG_LEVEL: 'silent',
+  });
   const stores = openSqliteStores({ file: join(dir, 'pakn.db') });
   await loadFixture(stores);
   const hash = bcrypt.hashSync(PASSWORD, 4);
   for (const a of ACCOUNTS) {
-    await stores.accounts.create({ ...a, displayName: a.username, passwordHash: hash, active: true, failedLogins: 0, lockedUntil: null, createdAt: NOW, updatedAt: NOW });
+    await stores.accounts.create({
+      ...a,
+      displayName: a.username,
+      passwordHash: hash,
+      active: true,
+      failedLogins: 0,
+      lockedUntil: null,
+      createdAt: NOW,
+      updatedAt: NOW,
+    });
   }
   const deps: AppDeps = {
     config,
@@ -59,7 +78,11 @@ export async function createStatsTestApp(options: { clock?: () => Date } = {}): 
     stores,
     deps,
     async login(username) {
-      const res = await app.inject({ method: 'POST', url: '/api/admin/auth/login', payload: { username, password: PASSWORD } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/admin/auth/login',
+        payload: { username, password: PASSWORD },
+      });
       if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
       return { authorization: `Bearer ${res.json<{ accessToken: string }>().accessToken}` };
     },

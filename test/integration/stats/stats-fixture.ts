@@ -17,16 +17,72 @@ export function local(isoMinute: string): Date {
 }
 
 export const AGENCIES: Agency[] = [
-  { code: 'vpcp', name: 'Văn phòng Chính phủ', kind: 'central', parent: null, reviewBeforePublish: false, active: true },
-  { code: 'btc', name: 'Bộ Tài chính', kind: 'ministry', parent: 'vpcp', reviewBeforePublish: false, active: true },
-  { code: 'btc.tchq', name: 'Tổng cục Hải quan', kind: 'unit', parent: 'btc', reviewBeforePublish: false, active: true },
-  { code: 'btc.kbnn', name: 'Kho bạc Nhà nước', kind: 'unit', parent: 'btc', reviewBeforePublish: false, active: true },
-  { code: 'hno', name: 'UBND thành phố Hà Nội', kind: 'province', parent: 'vpcp', reviewBeforePublish: false, active: true },
-  { code: 'hno.sxd', name: 'Sở Xây dựng Hà Nội', kind: 'unit', parent: 'hno', reviewBeforePublish: false, active: true },
+  {
+    code: 'vpcp',
+    name: 'Văn phòng Chính phủ',
+    kind: 'central',
+    parent: null,
+    reviewBeforePublish: false,
+    active: true,
+  },
+  {
+    code: 'btc',
+    name: 'Bộ Tài chính',
+    kind: 'ministry',
+    parent: 'vpcp',
+    reviewBeforePublish: false,
+    active: true,
+  },
+  {
+    code: 'btc.tchq',
+    name: 'Tổng cục Hải quan',
+    kind: 'unit',
+    parent: 'btc',
+    reviewBeforePublish: false,
+    active: true,
+  },
+  {
+    code: 'btc.kbnn',
+    name: 'Kho bạc Nhà nước',
+    kind: 'unit',
+    parent: 'btc',
+    reviewBeforePublish: false,
+    active: true,
+  },
+  {
+    code: 'hno',
+    name: 'UBND thành phố Hà Nội',
+    kind: 'province',
+    parent: 'vpcp',
+    reviewBeforePublish: false,
+    active: true,
+  },
+  {
+    code: 'hno.sxd',
+    name: 'Sở Xây dựng Hà Nội',
+    kind: 'unit',
+    parent: 'hno',
+    reviewBeforePublish: false,
+    active: true,
+  },
   // A code that starts like `btc` but is not under it: a naive prefix match would count it for btc.
-  { code: 'btcx', name: 'Cơ quan thử nghiệm', kind: 'ministry', parent: 'vpcp', reviewBeforePublish: false, active: true },
+  {
+    code: 'btcx',
+    name: 'Cơ quan thử nghiệm',
+    kind: 'ministry',
+    parent: 'vpcp',
+    reviewBeforePublish: false,
+    active: true,
+  },
   // Nothing filed: must still show as a zero row.
-  { code: 'bct', name: 'Bộ Công Thương', kind: 'ministry', parent: 'vpcp', reviewBeforePublish: false, active: true },
+  {
+    code: 'bct',
+    name: 'Bộ Công Thương',
+    kind: 'ministry',
+    parent: 'vpcp',
+    reviewBeforePublish: false,
+    active: true,
+  },
 ];
 
 export interface FixtureRow {
@@ -42,24 +98,154 @@ export interface FixtureRow {
 }
 
 export const ROWS: FixtureRow[] = [
-  { n: 1, owner: 'btc.tchq', channel: 'telegram', category: 'tthc', created: '2026-03-02T09:00', due: '2026-03-20T23:59', status: 'answered', answered: '2026-03-05T09:00' },
-  { n: 2, owner: 'btc.tchq', channel: 'zalo', category: 'tthc', created: '2026-03-03T09:00', due: '2026-03-20T23:59', status: 'answered', answered: '2026-03-13T09:00' },
-  { n: 3, owner: 'btc.tchq', channel: 'web', category: 'chinh_sach', created: '2026-03-04T09:00', due: '2026-03-10T23:59', status: 'answered', answered: '2026-03-24T09:00' },
-  { n: 4, owner: 'btc', channel: 'telegram', category: 'can_bo', created: '2026-03-10T09:00', due: '2026-04-10T23:59', status: 'processing' },
-  { n: 5, owner: 'btc.kbnn', channel: 'sms', category: 'tthc', created: '2026-03-15T09:00', due: '2026-03-25T23:59', status: 'received' },
-  { n: 6, owner: 'hno.sxd', channel: 'web', category: 'khac', created: '2026-03-16T09:00', due: '2026-04-15T23:59', status: 'answered', answered: '2026-03-17T09:00' },
-  { n: 7, owner: 'hno', channel: 'zalo', category: 'tthc', created: '2026-03-20T09:00', due: '2026-04-20T23:59', status: 'rejected' },
-  { n: 8, owner: 'btc.tchq', channel: 'web', category: 'tthc', created: '2026-02-20T09:00', due: '2026-03-15T23:59', status: 'answered', answered: '2026-03-01T06:00' },
-  { n: 9, owner: 'hno.sxd', channel: 'telegram', category: 'sang_kien', created: '2026-01-05T09:00', due: '2026-02-05T23:59', status: 'awaiting_info' },
-  { n: 10, owner: 'btc', channel: 'web', category: 'tthc', created: '2026-03-31T08:00', due: '2026-04-28T23:59', status: 'received' },
-  { n: 11, owner: 'vpcp', channel: 'web', category: 'khac', created: '2026-03-25T09:00', due: '2026-04-22T23:59', status: 'received' },
-  { n: 12, owner: 'btcx', channel: 'web', category: 'tthc', created: '2026-03-05T09:00', due: '2026-03-25T23:59', status: 'answered', answered: '2026-03-06T09:00' },
-  { n: 13, owner: 'hno', channel: 'web', category: 'khac', created: '2026-03-01T00:30', due: '2026-03-29T23:59', status: 'rejected' },
-  { n: 14, owner: 'hno', channel: 'web', category: 'khac', created: '2026-02-28T23:30', due: '2026-03-28T23:59', status: 'rejected' },
+  {
+    n: 1,
+    owner: 'btc.tchq',
+    channel: 'telegram',
+    category: 'tthc',
+    created: '2026-03-02T09:00',
+    due: '2026-03-20T23:59',
+    status: 'answered',
+    answered: '2026-03-05T09:00',
+  },
+  {
+    n: 2,
+    owner: 'btc.tchq',
+    channel: 'zalo',
+    category: 'tthc',
+    created: '2026-03-03T09:00',
+    due: '2026-03-20T23:59',
+    status: 'answered',
+    answered: '2026-03-13T09:00',
+  },
+  {
+    n: 3,
+    owner: 'btc.tchq',
+    channel: 'web',
+    category: 'chinh_sach',
+    created: '2026-03-04T09:00',
+    due: '2026-03-10T23:59',
+    status: 'answered',
+    answered: '2026-03-24T09:00',
+  },
+  {
+    n: 4,
+    owner: 'btc',
+    channel: 'telegram',
+    category: 'can_bo',
+    created: '2026-03-10T09:00',
+    due: '2026-04-10T23:59',
+    status: 'processing',
+  },
+  {
+    n: 5,
+    owner: 'btc.kbnn',
+    channel: 'sms',
+    category: 'tthc',
+    created: '2026-03-15T09:00',
+    due: '2026-03-25T23:59',
+    status: 'received',
+  },
+  {
+    n: 6,
+    owner: 'hno.sxd',
+    channel: 'web',
+    category: 'khac',
+    created: '2026-03-16T09:00',
+    due: '2026-04-15T23:59',
+    status: 'answered',
+    answered: '2026-03-17T09:00',
+  },
+  {
+    n: 7,
+    owner: 'hno',
+    channel: 'zalo',
+    category: 'tthc',
+    created: '2026-03-20T09:00',
+    due: '2026-04-20T23:59',
+    status: 'rejected',
+  },
+  {
+    n: 8,
+    owner: 'btc.tchq',
+    channel: 'web',
+    category: 'tthc',
+    created: '2026-02-20T09:00',
+    due: '2026-03-15T23:59',
+    status: 'answered',
+    answered: '2026-03-01T06:00',
+  },
+  {
+    n: 9,
+    owner: 'hno.sxd',
+    channel: 'telegram',
+    category: 'sang_kien',
+    created: '2026-01-05T09:00',
+    due: '2026-02-05T23:59',
+    status: 'awaiting_info',
+  },
+  {
+    n: 10,
+    owner: 'btc',
+    channel: 'web',
+    category: 'tthc',
+    created: '2026-03-31T08:00',
+    due: '2026-04-28T23:59',
+    status: 'received',
+  },
+  {
+    n: 11,
+    owner: 'vpcp',
+    channel: 'web',
+    category: 'khac',
+    created: '2026-03-25T09:00',
+    due: '2026-04-22T23:59',
+    status: 'received',
+  },
+  {
+    n: 12,
+    owner: 'btcx',
+    channel: 'web',
+    category: 'tthc',
+    created: '2026-03-05T09:00',
+    due: '2026-03-25T23:59',
+    status: 'answered',
+    answered: '2026-03-06T09:00',
+  },
+  {
+    n: 13,
+    owner: 'hno',
+    channel: 'web',
+    category: 'khac',
+    created: '2026-03-01T00:30',
+    due: '2026-03-29T23:59',
+    status: 'rejected',
+  },
+  {
+    n: 14,
+    owner: 'hno',
+    channel: 'web',
+    category: 'khac',
+    created: '2026-02-28T23:30',
+    due: '2026-03-28T23:59',
+    status: 'rejected',
+  },
 ];
 
-function history(type: HistoryEvent['type'], at: Date, owner: string, status?: ComplaintStatus): HistoryEvent {
-  return { id: randomUUID(), at, type, actor: type === 'received' ? { kind: 'citizen' } : { kind: 'officer', id: 'test', agency: owner }, toOwner: owner, status };
+function history(
+  type: HistoryEvent['type'],
+  at: Date,
+  owner: string,
+  status?: ComplaintStatus,
+): HistoryEvent {
+  return {
+    id: randomUUID(),
+    at,
+    type,
+    actor: type === 'received' ? { kind: 'citizen' } : { kind: 'officer', id: 'test', agency: owner },
+    toOwner: owner,
+    status,
+  };
 }
 
 function draftOf(r: FixtureRow): NewComplaint {
@@ -69,7 +255,12 @@ function draftOf(r: FixtureRow): NewComplaint {
     content: `Nội dung PAKN thử nghiệm số ${r.n}, không được xuất hiện trong thống kê công khai.`,
     category: r.category,
     attachments: [],
-    submitter: { name: 'Nguyễn Văn A', phone: '0912345678', consentProcessing: true, consentPublishName: false },
+    submitter: {
+      name: 'Nguyễn Văn A',
+      phone: '0912345678',
+      consentProcessing: true,
+      consentPublishName: false,
+    },
     channelRef: { channel: r.channel, userId: `u${r.n}`, conversationId: `c${r.n}` },
     locale: 'vi',
     owner: r.owner,
@@ -88,7 +279,15 @@ export async function writeRow(store: ComplaintStore, r: FixtureRow): Promise<Co
     c = await store.update(c.code, c.version, {
       status: 'answered',
       answeredAt: at,
-      answer: { text: 'Trả lời thử nghiệm', attachments: [], by: 'test', agency: r.owner, at, publishRequested: false, published: false },
+      answer: {
+        text: 'Trả lời thử nghiệm',
+        attachments: [],
+        by: 'test',
+        agency: r.owner,
+        at,
+        publishRequested: false,
+        published: false,
+      },
       appendHistory: [history('answered', at, r.owner, 'answered')],
       at,
     });
@@ -100,12 +299,19 @@ export async function writeRow(store: ComplaintStore, r: FixtureRow): Promise<Co
       at: step,
     });
   } else if (r.status !== 'received') {
-    c = await store.update(c.code, c.version, { status: r.status, appendHistory: [history('note', step, r.owner, r.status)], at: step });
+    c = await store.update(c.code, c.version, {
+      status: r.status,
+      appendHistory: [history('note', step, r.owner, r.status)],
+      at: step,
+    });
   }
   return c;
 }
 
-export async function loadFixture(stores: { complaints: ComplaintStore; agencies: AgencyStore }): Promise<void> {
+export async function loadFixture(stores: {
+  complaints: ComplaintStore;
+  agencies: AgencyStore;
+}): Promise<void> {
   for (const a of AGENCIES) await stores.agencies.upsert(a);
   for (const r of ROWS) await writeRow(stores.complaints, r);
 }

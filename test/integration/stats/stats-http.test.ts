@@ -19,11 +19,17 @@ describe('stats over HTTP (buildApp, real login, SQLite fixture)', () => {
     await t.close();
   });
 
-  const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers });
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'GET', url, headers });
 
   describe('access', () => {
     it('should refuse every officers’ statistics route without a valid token', async () => {
-      for (const url of [`/api/admin/stats?${MARCH}`, '/api/admin/stats/charts/by-agency.svg', '/api/admin/stats/tables/league.csv', '/api/admin/stats/report.xlsx']) {
+      for (const url of [
+        `/api/admin/stats?${MARCH}`,
+        '/api/admin/stats/charts/by-agency.svg',
+        '/api/admin/stats/tables/league.csv',
+        '/api/admin/stats/report.xlsx',
+      ]) {
         expect((await get(url)).statusCode).toBe(401);
         expect((await get(url, { authorization: 'Bearer not.a.token' })).statusCode).toBe(401);
       }
@@ -34,7 +40,14 @@ describe('stats over HTTP (buildApp, real login, SQLite fixture)', () => {
       expect(res.statusCode).toBe(200);
       const r = res.json();
       expect(r.scope).toBe('btc');
-      expect(r.totals).toEqual({ received: 6, answered: 4, onTime: 3, onTimeRate: 0.75, open: 3, overdueNow: 1 });
+      expect(r.totals).toEqual({
+        received: 6,
+        answered: 4,
+        onTime: 3,
+        onTimeRate: 0.75,
+        open: 3,
+        overdueNow: 1,
+      });
       expect(r.league.map((l: { agency: string }) => l.agency)).toEqual(['btc.tchq', 'btc', 'btc.kbnn']);
       expect(res.body).not.toMatch(/hno|btcx|vpcp"/);
     });
@@ -44,7 +57,17 @@ describe('stats over HTTP (buildApp, real login, SQLite fixture)', () => {
       expect(r.scope).toBe('btc.tchq');
       expect(r.totals.received).toBe(3);
       expect(r.totals.answered).toBe(4);
-      expect(r.league).toEqual([{ agency: 'btc.tchq', name: 'Tổng cục Hải quan', received: 3, answered: 4, onTime: 3, onTimeRate: 0.75, overdue: 0 }]);
+      expect(r.league).toEqual([
+        {
+          agency: 'btc.tchq',
+          name: 'Tổng cục Hải quan',
+          received: 3,
+          answered: 4,
+          onTime: 3,
+          onTimeRate: 0.75,
+          overdue: 0,
+        },
+      ]);
     });
 
     it('should let the central office see everything and narrow to a subtree', async () => {
@@ -80,7 +103,12 @@ describe('stats over HTTP (buildApp, real login, SQLite fixture)', () => {
 
     it('should default to the last 30 days', async () => {
       const r = (await get('/api/admin/stats', btc)).json();
-      expect(r.period).toEqual({ from: '2026-03-02', to: '2026-03-31', granularity: 'day', timeZone: 'Asia/Ho_Chi_Minh' });
+      expect(r.period).toEqual({
+        from: '2026-03-02',
+        to: '2026-03-31',
+        granularity: 'day',
+        timeZone: 'Asia/Ho_Chi_Minh',
+      });
       expect(r.series).toHaveLength(30);
     });
   });
@@ -93,7 +121,9 @@ describe('stats over HTTP (buildApp, real login, SQLite fixture)', () => {
       expect(res.body).toContain('>Tổng cục Hải quan</text>');
       expect(res.body).toContain('>Kho bạc Nhà nước</text>');
       expect(res.body).not.toContain('Hà Nội');
-      expect(res.headers['content-disposition']).toBe('inline; filename="pakn-by-agency-btc-2026-03-01_2026-03-31.svg"');
+      expect(res.headers['content-disposition']).toBe(
+        'inline; filename="pakn-by-agency-btc-2026-03-01_2026-03-31.svg"',
+      );
     });
 
     it('should serve English labels on ?lang=en', async () => {
@@ -105,7 +135,9 @@ describe('stats over HTTP (buildApp, real login, SQLite fixture)', () => {
       const res = await get(`/api/admin/stats/charts/backlog-age.png?${MARCH}`, btc);
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toBe('image/png');
-      expect(res.rawPayload.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      expect(res.rawPayload.subarray(0, 8)).toEqual(
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      );
       // 900 × 460 at twice the size.
       expect(res.rawPayload.readUInt32BE(16)).toBe(1800);
       expect(res.rawPayload.readUInt32BE(20)).toBe(920);
@@ -121,7 +153,9 @@ describe('stats over HTTP (buildApp, real login, SQLite fixture)', () => {
       const res = await get(`/api/admin/stats/tables/by-channel.csv?${MARCH}`, btc);
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-      expect(res.headers['content-disposition']).toBe('attachment; filename="pakn-by-channel-btc-2026-03-01_2026-03-31.csv"');
+      expect(res.headers['content-disposition']).toBe(
+        'attachment; filename="pakn-by-channel-btc-2026-03-01_2026-03-31.csv"',
+      );
       expect(res.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
       expect(res.body.slice(1)).toBe('Kênh,Số PAKN\r\nTelegram,2\r\nZalo,1\r\nWeb,2\r\nSMS,1\r\n');
     });
@@ -129,7 +163,9 @@ describe('stats over HTTP (buildApp, real login, SQLite fixture)', () => {
     it('should serve every table in one XLSX workbook', async () => {
       const res = await get(`/api/admin/stats/report.xlsx?${MARCH}`, btc);
       expect(res.statusCode).toBe(200);
-      expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      expect(res.headers['content-type']).toBe(
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      );
       const files = unzipSync(new Uint8Array(res.rawPayload));
       expect(strFromU8(files['xl/workbook.xml']!)).toContain('name="Tổng hợp"');
       expect(strFromU8(files['xl/worksheets/sheet3.xml']!)).toContain('Tổng cục Hải quan');
@@ -141,7 +177,12 @@ describe('stats over HTTP (buildApp, real login, SQLite fixture)', () => {
       const res = await get('/api/public/stats?months=12');
       expect(res.statusCode).toBe(200);
       const r = res.json();
-      expect(r.period).toEqual({ from: '2025-04-01', to: '2026-03-31', granularity: 'month', timeZone: 'Asia/Ho_Chi_Minh' });
+      expect(r.period).toEqual({
+        from: '2025-04-01',
+        to: '2026-03-31',
+        granularity: 'month',
+        timeZone: 'Asia/Ho_Chi_Minh',
+      });
       expect(r.totals).toEqual({ received: 14, answered: 6, onTimeRate: 5 / 6, open: 5, overdueNow: 2 });
       expect(r.series).toHaveLength(12);
       expect(r.series.slice(-3)).toEqual([
@@ -149,9 +190,27 @@ describe('stats over HTTP (buildApp, real login, SQLite fixture)', () => {
         { bucket: '2026-02', received: 2, answered: 0 },
         { bucket: '2026-03', received: 11, answered: 6 },
       ]);
-      expect(r.agencies.map((a: { agency: string }) => a.agency)).toEqual(['btc', 'hno', 'btcx', 'vpcp', 'bct']);
-      expect(Object.keys(r).sort()).toEqual(['agencies', 'answerTime', 'byCategory', 'byChannel', 'byStatus', 'generatedAt', 'period', 'series', 'totals']);
-      expect(res.body).not.toMatch(/PAKN thử nghiệm|Nội dung|Nguyễn|0912345678|Trả lời thử nghiệm|btc\.tchq|code/);
+      expect(r.agencies.map((a: { agency: string }) => a.agency)).toEqual([
+        'btc',
+        'hno',
+        'btcx',
+        'vpcp',
+        'bct',
+      ]);
+      expect(Object.keys(r).sort()).toEqual([
+        'agencies',
+        'answerTime',
+        'byCategory',
+        'byChannel',
+        'byStatus',
+        'generatedAt',
+        'period',
+        'series',
+        'totals',
+      ]);
+      expect(res.body).not.toMatch(
+        /PAKN thử nghiệm|Nội dung|Nguyễn|0912345678|Trả lời thử nghiệm|btc\.tchq|code/,
+      );
       expect(res.headers['cache-control']).toBe('public, max-age=300');
     });
 
@@ -183,13 +242,24 @@ describe('stats over HTTP (buildApp, real login, SQLite fixture)', () => {
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
       expect(res.body).toMatch(/Chart\.js v4\.\d+\.\d+/);
-      expect((await get('/stats-assets/chart.umd.min.js', { 'if-none-match': String(res.headers.etag) })).statusCode).toBe(304);
+      expect(
+        (await get('/stats-assets/chart.umd.min.js', { 'if-none-match': String(res.headers.etag) }))
+          .statusCode,
+      ).toBe(304);
       expect((await get('/stats-assets/..%2Fstats-plugin.ts')).statusCode).toBe(404);
     });
 
     it('should describe the statistics routes in the OpenAPI document', async () => {
       const doc = (await get('/docs/json')).json();
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/admin/stats', '/api/admin/stats/charts/{file}', '/api/admin/stats/tables/{file}', '/api/admin/stats/report.xlsx', '/api/public/stats']));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/admin/stats',
+          '/api/admin/stats/charts/{file}',
+          '/api/admin/stats/tables/{file}',
+          '/api/admin/stats/report.xlsx',
+          '/api/public/stats',
+        ]),
+      );
     });
   });
 });

@@ -24,7 +24,8 @@ import { loadFixture, NOW } from './stats-fixture';
 /** Element nesting of an SVG: every opened element closed in order, attributes quoted, no stray `<` or `&`. */
 function assertWellFormed(xml: string): void {
   const stack: string[] = [];
-  const re = /<(\/?)([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>|<[^>]*>|&(?!(?:amp|lt|gt|quot|apos|#\d+);)/g;
+  const re =
+    /<(\/?)([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>|<[^>]*>|&(?!(?:amp|lt|gt|quot|apos|#\d+);)/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(xml))) {
     if (!m[2]) throw new Error(`malformed markup at ${m.index}: ${xml.slice(m.index, m.index + 40)}`);
@@ -40,7 +41,9 @@ function assertWellFormed(xml: string): void {
 }
 
 function texts(svg: string): string[] {
-  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!.replace(/&amp;/g, '&').replace(/&lt;/g, '<'));
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
+    m[1]!.replace(/&amp;/g, '&').replace(/&lt;/g, '<'),
+  );
 }
 
 describe('stats outputs: SVG charts, CSV, XLSX', () => {
@@ -53,27 +56,49 @@ describe('stats outputs: SVG charts, CSV, XLSX', () => {
     dir = mkdtempSync(join(tmpdir(), 'pakn-stats-out-'));
     stores = openSqliteStores({ file: join(dir, 'stats.db') });
     await loadFixture(stores);
-    const service = createStatsService({ complaints: stores.complaints, listAgencies: () => stores.agencies.list(), clock: { now: () => NOW } });
-    report = await service.report('vpcp', resolvePeriod({ from: '2026-03-01', to: '2026-03-31', granularity: 'week' }, NOW));
+    const service = createStatsService({
+      complaints: stores.complaints,
+      listAgencies: () => stores.agencies.list(),
+      clock: { now: () => NOW },
+    });
+    report = await service.report(
+      'vpcp',
+      resolvePeriod({ from: '2026-03-01', to: '2026-03-31', granularity: 'week' }, NOW),
+    );
   });
   afterAll(async () => {
     await stores.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(CHART_NAMES.map((n) => [n]))('should draw %s as well-formed SVG with a Vietnamese title', (name) => {
-    const svg = renderSvgChart(chartSpec(name, report, t));
-    assertWellFormed(svg);
-    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    expect(svg).not.toMatch(/<script|href=/i);
-    // The backlog is "now", not of the period: its subtitle names the scope only.
-    expect(texts(svg)).toContain(name === 'backlog-age' ? 'Văn phòng Chính phủ' : 'Văn phòng Chính phủ · từ 01/03/2026 đến 31/03/2026');
-  });
+  it.each(CHART_NAMES.map((n) => [n]))(
+    'should draw %s as well-formed SVG with a Vietnamese title',
+    (name) => {
+      const svg = renderSvgChart(chartSpec(name, report, t));
+      assertWellFormed(svg);
+      expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+      expect(svg).not.toMatch(/<script|href=/i);
+      // The backlog is "now", not of the period: its subtitle names the scope only.
+      expect(texts(svg)).toContain(
+        name === 'backlog-age' ? 'Văn phòng Chính phủ' : 'Văn phòng Chính phủ · từ 01/03/2026 đến 31/03/2026',
+      );
+    },
+  );
 
   it('should label the agency bars with the agencies’ Vietnamese names and their counts', () => {
     const svg = renderSvgChart(chartSpec('by-agency', report, t));
     const labels = texts(svg);
-    expect(labels).toEqual(expect.arrayContaining(['PAKN theo cơ quan', 'Bộ Tài chính', 'UBND thành phố Hà Nội', 'Bộ Công Thương', 'Tiếp nhận', 'Đã trả lời', 'Quá hạn']));
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        'PAKN theo cơ quan',
+        'Bộ Tài chính',
+        'UBND thành phố Hà Nội',
+        'Bộ Công Thương',
+        'Tiếp nhận',
+        'Đã trả lời',
+        'Quá hạn',
+      ]),
+    );
     // Bộ Tài chính: 6 received, 4 answered, 1 overdue: each is written at the end of its bar.
     expect(svg).toContain('<title>Bộ Tài chính · Tiếp nhận: 6</title>');
     expect(svg).toContain('<title>Bộ Tài chính · Đã trả lời: 4</title>');
@@ -83,7 +108,17 @@ describe('stats outputs: SVG charts, CSV, XLSX', () => {
 
   it('should draw the weekly series as lines with one point label per week', () => {
     const svg = renderSvgChart(chartSpec('received-answered', report, t));
-    expect(texts(svg)).toEqual(expect.arrayContaining(['PAKN tiếp nhận và đã trả lời', '23/02', '02/03', '09/03', '16/03', '23/03', '30/03']));
+    expect(texts(svg)).toEqual(
+      expect.arrayContaining([
+        'PAKN tiếp nhận và đã trả lời',
+        '23/02',
+        '02/03',
+        '09/03',
+        '16/03',
+        '23/03',
+        '30/03',
+      ]),
+    );
     expect(svg.match(/<polyline /g)).toHaveLength(2);
     expect(svg).toContain('<title>02/03 · Tiếp nhận: 4</title>');
   });
@@ -95,14 +130,25 @@ describe('stats outputs: SVG charts, CSV, XLSX', () => {
   });
 
   it('should escape markup in labels', () => {
-    const svg = renderSvgChart({ kind: 'bar', title: 'A <b> & "c"', categories: ['<script>x</script>'], series: [{ name: 's', values: [3] }] });
+    const svg = renderSvgChart({
+      kind: 'bar',
+      title: 'A <b> & "c"',
+      categories: ['<script>x</script>'],
+      series: [{ name: 's', values: [3] }],
+    });
     assertWellFormed(svg);
     expect(svg).not.toContain('<script>');
     expect(svg).toContain('&lt;script&gt;');
   });
 
   it('should say there is no data instead of drawing empty axes silently', () => {
-    const svg = renderSvgChart({ kind: 'line', title: 'Trống', categories: [], series: [], emptyText: 'Không có dữ liệu' });
+    const svg = renderSvgChart({
+      kind: 'line',
+      title: 'Trống',
+      categories: [],
+      series: [],
+      emptyText: 'Không có dữ liệu',
+    });
     assertWellFormed(svg);
     expect(texts(svg)).toContain('Không có dữ liệu');
   });
@@ -118,7 +164,9 @@ describe('stats outputs: SVG charts, CSV, XLSX', () => {
     const csv = toCsv(statsTable('league', report, t));
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     const lines = csv.slice(1).split('\r\n');
-    expect(lines[0]).toBe('Mã cơ quan,Cơ quan,Tiếp nhận,Đã trả lời,Đúng hạn,Tỷ lệ đúng hạn (%),Quá hạn hiện tại');
+    expect(lines[0]).toBe(
+      'Mã cơ quan,Cơ quan,Tiếp nhận,Đã trả lời,Đúng hạn,Tỷ lệ đúng hạn (%),Quá hạn hiện tại',
+    );
     expect(lines.slice(1, 6)).toEqual([
       'btc,Bộ Tài chính,6,4,3,75,1',
       'hno,UBND thành phố Hà Nội,3,1,1,100,1',
@@ -131,7 +179,9 @@ describe('stats outputs: SVG charts, CSV, XLSX', () => {
   });
 
   it('should write the summary with the on-time rate and answer times in days', () => {
-    const lines = toCsv(statsTable('summary', report, t)).slice(1).split('\r\n');
+    const lines = toCsv(statsTable('summary', report, t))
+      .slice(1)
+      .split('\r\n');
     expect(lines).toEqual(
       expect.arrayContaining([
         'PAKN tiếp nhận trong kỳ,11',
@@ -147,14 +197,27 @@ describe('stats outputs: SVG charts, CSV, XLSX', () => {
   });
 
   it('should quote CSV fields with commas and quotes, and defuse formulas', () => {
-    const csv = toCsv({ columns: ['a', 'b'], rows: [['x, "y"', '=HYPERLINK("http://evil")'], [-1, null]] });
+    const csv = toCsv({
+      columns: ['a', 'b'],
+      rows: [
+        ['x, "y"', '=HYPERLINK("http://evil")'],
+        [-1, null],
+      ],
+    });
     expect(csv).toBe('\uFEFFa,b\r\n"x, ""y""","\'=HYPERLINK(""http://evil"")"\r\n-1,\r\n');
   });
 
   it('should write every table as a sheet of a valid XLSX workbook, numbers as numbers', () => {
     const files = unzipSync(toXlsx(allStatsTables(report, t)));
     expect(Object.keys(files)).toEqual(
-      expect.arrayContaining(['[Content_Types].xml', '_rels/.rels', 'xl/workbook.xml', 'xl/styles.xml', 'xl/worksheets/sheet1.xml', 'xl/worksheets/sheet7.xml']),
+      expect.arrayContaining([
+        '[Content_Types].xml',
+        '_rels/.rels',
+        'xl/workbook.xml',
+        'xl/styles.xml',
+        'xl/worksheets/sheet1.xml',
+        'xl/worksheets/sheet7.xml',
+      ]),
     );
     const workbook = strFromU8(files['xl/workbook.xml']!);
     expect(workbook).toContain('<sheet name="Theo cơ quan" sheetId="3" r:id="rId3"/>');

@@ -12,7 +12,8 @@ describe('stats report on the SQLite store (fixture with known outcomes)', () =>
   let dir: string;
   let stores: SqliteStores;
   const clock = { now: () => NOW };
-  const march = (granularity?: string) => resolvePeriod({ from: '2026-03-01', to: '2026-03-31', granularity }, NOW);
+  const march = (granularity?: string) =>
+    resolvePeriod({ from: '2026-03-01', to: '2026-03-31', granularity }, NOW);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pakn-stats-'));
@@ -24,7 +25,8 @@ describe('stats report on the SQLite store (fixture with known outcomes)', () =>
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const service = () => createStatsService({ complaints: stores.complaints, listAgencies: () => stores.agencies.list(), clock });
+  const service = () =>
+    createStatsService({ complaints: stores.complaints, listAgencies: () => stores.agencies.list(), clock });
 
   describe('for the central office (everything)', () => {
     let r: StatsReport;
@@ -36,7 +38,9 @@ describe('stats report on the SQLite store (fixture with known outcomes)', () =>
       // #1–7, #10–13 (#8, #9 received earlier; #14 at 23:30 on 28 Feb local time).
       expect(r.totals.received).toBe(11);
       expect(r.series).toHaveLength(31);
-      const received = Object.fromEntries(r.series.filter((p) => p.received).map((p) => [p.bucket, p.received]));
+      const received = Object.fromEntries(
+        r.series.filter((p) => p.received).map((p) => [p.bucket, p.received]),
+      );
       expect(received).toEqual({
         '2026-03-01': 1,
         '2026-03-02': 1,
@@ -53,9 +57,18 @@ describe('stats report on the SQLite store (fixture with known outcomes)', () =>
     });
 
     it('should count answers given in the period by the day they were given', () => {
-      const answered = Object.fromEntries(r.series.filter((p) => p.answered).map((p) => [p.bucket, p.answered]));
+      const answered = Object.fromEntries(
+        r.series.filter((p) => p.answered).map((p) => [p.bucket, p.answered]),
+      );
       // #8 was answered at 06:00 on 1 March local time (23:00 on 28 Feb UTC).
-      expect(answered).toEqual({ '2026-03-01': 1, '2026-03-05': 1, '2026-03-06': 1, '2026-03-13': 1, '2026-03-17': 1, '2026-03-24': 1 });
+      expect(answered).toEqual({
+        '2026-03-01': 1,
+        '2026-03-05': 1,
+        '2026-03-06': 1,
+        '2026-03-13': 1,
+        '2026-03-17': 1,
+        '2026-03-24': 1,
+      });
       expect(r.totals.answered).toBe(6);
     });
 
@@ -107,11 +120,51 @@ describe('stats report on the SQLite store (fixture with known outcomes)', () =>
 
     it('should roll the league table up to the agencies directly under the scope', () => {
       expect(r.league).toEqual([
-        { agency: 'btc', name: 'Bộ Tài chính', received: 6, answered: 4, onTime: 3, onTimeRate: 0.75, overdue: 1 },
-        { agency: 'hno', name: 'UBND thành phố Hà Nội', received: 3, answered: 1, onTime: 1, onTimeRate: 1, overdue: 1 },
-        { agency: 'btcx', name: 'Cơ quan thử nghiệm', received: 1, answered: 1, onTime: 1, onTimeRate: 1, overdue: 0 },
-        { agency: 'vpcp', name: 'Văn phòng Chính phủ', received: 1, answered: 0, onTime: 0, onTimeRate: null, overdue: 0 },
-        { agency: 'bct', name: 'Bộ Công Thương', received: 0, answered: 0, onTime: 0, onTimeRate: null, overdue: 0 },
+        {
+          agency: 'btc',
+          name: 'Bộ Tài chính',
+          received: 6,
+          answered: 4,
+          onTime: 3,
+          onTimeRate: 0.75,
+          overdue: 1,
+        },
+        {
+          agency: 'hno',
+          name: 'UBND thành phố Hà Nội',
+          received: 3,
+          answered: 1,
+          onTime: 1,
+          onTimeRate: 1,
+          overdue: 1,
+        },
+        {
+          agency: 'btcx',
+          name: 'Cơ quan thử nghiệm',
+          received: 1,
+          answered: 1,
+          onTime: 1,
+          onTimeRate: 1,
+          overdue: 0,
+        },
+        {
+          agency: 'vpcp',
+          name: 'Văn phòng Chính phủ',
+          received: 1,
+          answered: 0,
+          onTime: 0,
+          onTimeRate: null,
+          overdue: 0,
+        },
+        {
+          agency: 'bct',
+          name: 'Bộ Công Thương',
+          received: 0,
+          answered: 0,
+          onTime: 0,
+          onTimeRate: null,
+          overdue: 0,
+        },
       ]);
     });
   });
@@ -156,7 +209,10 @@ describe('stats report on the SQLite store (fixture with known outcomes)', () =>
   });
 
   it('should sum to the same totals by month', async () => {
-    const r = await service().report('vpcp', resolvePeriod({ from: '2026-01-01', to: '2026-03-31', granularity: 'month' }, NOW));
+    const r = await service().report(
+      'vpcp',
+      resolvePeriod({ from: '2026-01-01', to: '2026-03-31', granularity: 'month' }, NOW),
+    );
     expect(r.series).toEqual([
       { bucket: '2026-01', received: 1, answered: 0 },
       { bucket: '2026-02', received: 2, answered: 0 },
@@ -166,7 +222,14 @@ describe('stats report on the SQLite store (fixture with known outcomes)', () =>
 
   it('should report nothing for a unit with no PAKN, without failing', async () => {
     const r = await service().report('btc.nothing', march());
-    expect(r.totals).toEqual({ received: 0, answered: 0, onTime: 0, onTimeRate: null, open: 0, overdueNow: 0 });
+    expect(r.totals).toEqual({
+      received: 0,
+      answered: 0,
+      onTime: 0,
+      onTimeRate: null,
+      open: 0,
+      overdueNow: 0,
+    });
     expect(r.answerTime.p50Ms).toBeNull();
     expect(r.league).toEqual([]);
   });
