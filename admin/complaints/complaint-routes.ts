@@ -201,7 +201,7 @@ export async function complaintRoutes(app: FastifyInstance, opts: { deps: AppDep
     );
   }
 
-  const multipartOr = (schema: object) => ({ content: { 'application/json': { schema }, 'multipart/form-data': { schema: { type: 'object' } } } });
+  const multipartOr = (schema: object) => ({ content: { 'application/json': { schema }, 'multipart/form-data': { schema: { description: 'the same fields as form fields, plus the files' } } } });
 
   app.post<{ Params: CodeParams; Body: { units: string[]; lead?: string; note?: string; version?: number } }>(
     '/api/admin/complaints/:code/forward',
