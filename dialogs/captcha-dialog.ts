@@ -1,6 +1,11 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
-import { CAPTCHA_DEFAULTS, checkCaptcha, createCaptcha, type CaptchaState } from '../src/application/citizen/captcha';
+import {
+  CAPTCHA_DEFAULTS,
+  checkCaptcha,
+  createCaptcha,
+  type CaptchaState,
+} from '../src/application/citizen/captcha';
 import type { BotServices } from './services';
 import { tOf } from './turn';
 import { isNewCodeWord } from './vocabulary';
@@ -67,9 +72,17 @@ export class CaptchaDialog extends Dialog {
   }
 
   /** `countRound` false: a new image for an expired code, or the same step shown again, does not use up a round. */
-  private async issue(ctx: TurnContext, state: CaptchaDialogState, key: string, countRound = true): Promise<void> {
+  private async issue(
+    ctx: TurnContext,
+    state: CaptchaDialogState,
+    key: string,
+    countRound = true,
+  ): Promise<void> {
     const t = tOf(ctx);
-    const challenge = createCaptcha(this.svc.deps.clock.now(), { label: t('captcha.label'), random: this.svc.deps.captchaRandom });
+    const challenge = createCaptcha(this.svc.deps.clock.now(), {
+      label: t('captcha.label'),
+      random: this.svc.deps.captchaRandom,
+    });
     state.captcha = challenge.state;
     if (countRound) state.rounds += 1;
     const activity: Partial<Activity> = {

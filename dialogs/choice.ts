@@ -43,7 +43,11 @@ export function choiceOptions(
   }));
   return {
     prompt: { type: 'message', text, ...extra } as Partial<Activity> as Activity,
-    retryPrompt: { type: 'message', text: `${retryIntro}\n${text}`, ...extra } as Partial<Activity> as Activity,
+    retryPrompt: {
+      type: 'message',
+      text: `${retryIntro}\n${text}`,
+      ...extra,
+    } as Partial<Activity> as Activity,
     choices,
     style: ListStyle.suggestedAction,
   };

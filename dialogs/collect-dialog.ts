@@ -109,7 +109,10 @@ export class CollectDialog extends Dialog<CollectOptions> {
       } else {
         if (mentionsIdentityDocument(text) || state.nextIsId) {
           state.nextIsId = false;
-          this.svc.pendingIdFiles.set(this.pendingKey(ctx), { files, at: this.svc.deps.clock.now().getTime() });
+          this.svc.pendingIdFiles.set(this.pendingKey(ctx), {
+            files,
+            at: this.svc.deps.clock.now().getTime(),
+          });
           state.awaitingIdConfirm = true;
           await ctx.sendActivity(this.idQuestion(ctx));
           return Dialog.EndOfTurn;
@@ -175,7 +178,11 @@ export class CollectDialog extends Dialog<CollectOptions> {
     };
   }
 
-  private async resolveIdFiles(dc: DialogContext, state: CollectState, keep: boolean): Promise<DialogTurnResult> {
+  private async resolveIdFiles(
+    dc: DialogContext,
+    state: CollectState,
+    keep: boolean,
+  ): Promise<DialogTurnResult> {
     const ctx = dc.context;
     const t = tOf(ctx);
     state.awaitingIdConfirm = false;
@@ -258,7 +265,9 @@ export class CollectDialog extends Dialog<CollectOptions> {
     const l = this.svc.limits;
     if (this.mode === 'content') {
       const draft = await draftOf(this.svc, ctx);
-      await ctx.sendActivity(t('content.prompt', { limit: l.contentMaxChars, count: countChars(draft.content) }));
+      await ctx.sendActivity(
+        t('content.prompt', { limit: l.contentMaxChars, count: countChars(draft.content) }),
+      );
     } else if (this.mode === 'files') {
       const draft = await draftOf(this.svc, ctx);
       await ctx.sendActivity(

@@ -8,7 +8,13 @@ import {
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { checkEmail, checkFullName, maskEmail, maskPhone, normalizeVietnamesePhone } from '../src/application/citizen/contact';
+import {
+  checkEmail,
+  checkFullName,
+  maskEmail,
+  maskPhone,
+  normalizeVietnamesePhone,
+} from '../src/application/citizen/contact';
 import { detectOutOfScope } from '../src/application/citizen/out-of-scope';
 import { submitComplaint } from '../src/application/citizen/submit-complaint';
 import { CENTRAL_AGENCY } from '../src/domain/agency';
@@ -31,7 +37,8 @@ const UNKNOWN_AGENCY = '__unknown';
 const SUMMARY_CONTENT_PREVIEW = 400;
 
 export function categoryKeys(): string[] {
-  const bundle = getI18n().getResourceBundle('vi', 'common') as { categories?: Record<string, string> } | undefined;
+  const bundle = getI18n().getResourceBundle('vi', 'common') as
+    { categories?: Record<string, string> } | undefined;
   return Object.keys(bundle?.categories ?? {});
 }
 
@@ -54,7 +61,8 @@ class PhonePrompt extends TextPrompt {
     state: Record<string, unknown>,
     options: Parameters<TextPrompt['onRecognize']>[2],
   ): Promise<PromptRecognizerResult<string>> {
-    const contact = (context.activity.channelData as { contact?: { phoneNumber?: unknown } } | undefined)?.contact;
+    const contact = (context.activity.channelData as { contact?: { phoneNumber?: unknown } } | undefined)
+      ?.contact;
     if (typeof contact?.phoneNumber === 'string' && contact.phoneNumber) {
       return { succeeded: true, value: contact.phoneNumber };
     }
@@ -71,7 +79,8 @@ async function refuse(pc: PromptValidatorContext<string>, err: unknown): Promise
 
 export function addIntakeDialogs(set: DialogSet, svc: BotServices): void {
   const { deps, limits } = svc;
-  const choice = (step: WaterfallStepContext): string | undefined => (step.result as FoundChoice | undefined)?.value;
+  const choice = (step: WaterfallStepContext): string | undefined =>
+    (step.result as FoundChoice | undefined)?.value;
 
   set.add(
     new TextPrompt(P.Title, async (pc) => {
@@ -173,7 +182,10 @@ export function addIntakeDialogs(set: DialogSet, svc: BotServices): void {
           url: `${deps.config.publicBaseUrl}/privacy`,
           version: PRIVACY_NOTICE_VERSION,
         });
-        return step.prompt(P.Choice, ask(step.context, question, yesNo(step.context, 'consent.agree', 'consent.decline')));
+        return step.prompt(
+          P.Choice,
+          ask(step.context, question, yesNo(step.context, 'consent.agree', 'consent.decline')),
+        );
       },
       async (step) => {
         if (choice(step) !== 'yes') {
@@ -195,7 +207,11 @@ export function addIntakeDialogs(set: DialogSet, svc: BotServices): void {
     new WaterfallDialog(D.Category, [
       async (step) => {
         const t = tOf(step.context);
-        const items = categoryKeys().map((k) => ({ value: k, label: t(`common:categories.${k}`), synonyms: [k] }));
+        const items = categoryKeys().map((k) => ({
+          value: k,
+          label: t(`common:categories.${k}`),
+          synonyms: [k],
+        }));
         return step.prompt(P.Choice, ask(step.context, t('category.prompt'), items));
       },
       async (step) => {
@@ -214,7 +230,11 @@ export function addIntakeDialogs(set: DialogSet, svc: BotServices): void {
           .sort((a, b) => a.name.localeCompare(b.name, 'vi'));
         if (agencies.length === 0) return step.next({ value: UNKNOWN_AGENCY });
         const items: ChoiceItem[] = [
-          { value: UNKNOWN_AGENCY, label: t('agency.unknown'), synonyms: [...SKIP_SYNONYMS, 'không rõ', 'không biết', "don't know", 'dont know', CENTRAL_AGENCY] },
+          {
+            value: UNKNOWN_AGENCY,
+            label: t('agency.unknown'),
+            synonyms: [...SKIP_SYNONYMS, 'không rõ', 'không biết', "don't know", 'dont know', CENTRAL_AGENCY],
+          },
           ...agencies.map((a) => ({ value: a.code, label: a.name, synonyms: [a.code] })),
         ];
         return step.prompt(P.Choice, ask(step.context, t('agency.prompt'), items));
@@ -250,7 +270,10 @@ export function addIntakeDialogs(set: DialogSet, svc: BotServices): void {
           phone: maskPhone(last.phone),
           email: last.email ? maskEmail(last.email) : t('summary.none'),
         });
-        return step.prompt(P.Choice, ask(step.context, question, yesNo(step.context, 'contact.reuse_yes', 'contact.reuse_no')));
+        return step.prompt(
+          P.Choice,
+          ask(step.context, question, yesNo(step.context, 'contact.reuse_yes', 'contact.reuse_no')),
+        );
       },
       async (step) => {
         if (choice(step) === 'yes') {
@@ -313,7 +336,10 @@ export function addIntakeDialogs(set: DialogSet, svc: BotServices): void {
           { value: 'continue', label: t('scope.continue'), synonyms: ['tiếp tục', 'tiep tuc', 'continue'] },
           { value: 'stop', label: t('scope.stop'), synonyms: ['dừng', 'dung', 'stop', ...NO_SYNONYMS] },
         ];
-        return step.prompt(P.Choice, ask(step.context, `${t(`scope.${kind}`)}\n\n${t('scope.question')}`, items));
+        return step.prompt(
+          P.Choice,
+          ask(step.context, `${t(`scope.${kind}`)}\n\n${t('scope.question')}`, items),
+        );
       },
       async (step) => step.endDialog(choice(step)),
     ]),
@@ -336,7 +362,11 @@ export function addIntakeDialogs(set: DialogSet, svc: BotServices): void {
         const t = tOf(step.context);
         const summary = await summaryText(svc, step.context);
         const items: ChoiceItem[] = [
-          { value: 'submit', label: t('review.submit'), synonyms: ['gửi', 'gui', 'send', 'submit', ...YES_SYNONYMS] },
+          {
+            value: 'submit',
+            label: t('review.submit'),
+            synonyms: ['gửi', 'gui', 'send', 'submit', ...YES_SYNONYMS],
+          },
           { value: 'edit', label: t('review.edit'), synonyms: ['sửa', 'sua', 'edit'] },
           { value: 'cancel', label: t('review.cancel'), synonyms: ['hủy', 'huỷ', 'cancel'] },
         ];
@@ -352,7 +382,10 @@ export function addIntakeDialogs(set: DialogSet, svc: BotServices): void {
           return step.endDialog();
         }
         if (picked === 'edit') {
-          const items: ChoiceItem[] = Object.keys(EDITABLE).map((k) => ({ value: k, label: t(`review.fields.${k}`) }));
+          const items: ChoiceItem[] = Object.keys(EDITABLE).map((k) => ({
+            value: k,
+            label: t(`review.fields.${k}`),
+          }));
           return step.prompt(P.Choice, ask(step.context, t('review.edit_which'), items));
         }
         if (channelOf(step.context) === 'web') return step.beginDialog(D.Captcha);
@@ -382,13 +415,19 @@ async function summaryText(svc: BotServices, ctx: TurnContext): Promise<string> 
   const draft = await draftOf(svc, ctx);
   const agency = draft.agency ? await svc.deps.stores.agencies.get(draft.agency) : null;
   const content =
-    countChars(draft.content) > SUMMARY_CONTENT_PREVIEW ? `${[...draft.content].slice(0, SUMMARY_CONTENT_PREVIEW).join('')}…` : draft.content;
+    countChars(draft.content) > SUMMARY_CONTENT_PREVIEW
+      ? `${[...draft.content].slice(0, SUMMARY_CONTENT_PREVIEW).join('')}…`
+      : draft.content;
   return [
     t('summary.header'),
     t('summary.category', { value: draft.category ? t(`common:categories.${draft.category}`) : '' }),
     t('summary.agency', { value: agency ? agency.name : t('agency.unknown_routed') }),
     t('summary.title', { value: draft.title ?? '' }),
-    t('summary.content', { value: content, count: countChars(draft.content), limit: svc.limits.contentMaxChars }),
+    t('summary.content', {
+      value: content,
+      count: countChars(draft.content),
+      limit: svc.limits.contentMaxChars,
+    }),
     t('summary.files', {
       count: draft.attachments.length,
       max: svc.limits.maxAttachments,
@@ -433,7 +472,10 @@ async function submitDraft(svc: BotServices, ctx: TurnContext): Promise<boolean>
     const profile = await svc.profile.get(ctx, {});
     profile.lastContact = { name: complaint.submitter.name, phone: complaint.submitter.phone ?? '' };
     if (complaint.submitter.email) profile.lastContact.email = complaint.submitter.email;
-    profile.codes = [complaint.code, ...(profile.codes ?? []).filter((c) => c !== complaint.code)].slice(0, MAX_REMEMBERED_CODES);
+    profile.codes = [complaint.code, ...(profile.codes ?? []).filter((c) => c !== complaint.code)].slice(
+      0,
+      MAX_REMEMBERED_CODES,
+    );
     await dropDraft(svc, ctx);
     await ctx.sendActivity(t('submit.done', { code: formatTrackingCode(complaint.code) }));
     try {

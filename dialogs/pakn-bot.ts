@@ -105,7 +105,11 @@ export class PaknBot {
     const t = tOf(ctx);
 
     const dc = await this.dialogs.createContext(ctx);
-    if (dc.activeDialog && convo.lastActivityAt !== undefined && now - convo.lastActivityAt > config.dialogIdleMinutes * 60_000) {
+    if (
+      dc.activeDialog &&
+      convo.lastActivityAt !== undefined &&
+      now - convo.lastActivityAt > config.dialogIdleMinutes * 60_000
+    ) {
       await dc.cancelAllDialogs();
       await dropDraft(this.svc, ctx);
       await ctx.sendActivity(t('idle.expired', { minutes: config.dialogIdleMinutes }));
@@ -214,7 +218,8 @@ export class PaknBot {
 
   private pruneHeldFiles(): void {
     const cutoff = this.deps.clock.now().getTime() - this.deps.config.dialogIdleMinutes * 60_000;
-    for (const [key, held] of this.svc.pendingIdFiles) if (held.at < cutoff) this.svc.pendingIdFiles.delete(key);
+    for (const [key, held] of this.svc.pendingIdFiles)
+      if (held.at < cutoff) this.svc.pendingIdFiles.delete(key);
   }
 
   private addOtherDialogs(): void {
@@ -228,12 +233,24 @@ export class PaknBot {
           const awaiting = await this.awaiting(step.context);
           const items: ChoiceItem[] = [
             { value: 'new', label: t('menu.new'), synonyms: ['/new', 'gửi pakn', 'pakn', 'new'] },
-            { value: 'lookup', label: t('menu.lookup'), synonyms: ['tra cứu', 'tra cuu', 'lookup', 'status'] },
+            {
+              value: 'lookup',
+              label: t('menu.lookup'),
+              synonyms: ['tra cứu', 'tra cuu', 'lookup', 'status'],
+            },
           ];
           if (awaiting.length) {
-            items.push({ value: 'supplement', label: t('menu.supplement', { count: awaiting.length }), synonyms: ['bổ sung', 'bo sung', 'reply'] });
+            items.push({
+              value: 'supplement',
+              label: t('menu.supplement', { count: awaiting.length }),
+              synonyms: ['bổ sung', 'bo sung', 'reply'],
+            });
           }
-          items.push({ value: 'lang', label: t('menu.lang'), synonyms: ['ngôn ngữ', 'language', 'english', 'tiếng việt'] });
+          items.push({
+            value: 'lang',
+            label: t('menu.lang'),
+            synonyms: ['ngôn ngữ', 'language', 'english', 'tiếng việt'],
+          });
           items.push({ value: 'help', label: t('menu.help'), synonyms: ['trợ giúp', 'help'] });
           const greet = (step.options as { greet?: boolean } | undefined)?.greet;
           const question = greet ? `${t('menu.greeting')}\n\n${t('menu.question')}` : t('menu.question');
@@ -311,7 +328,11 @@ export class PaknBot {
             return step.endDialog();
           }
           if (awaiting.length === 1) return step.next({ value: awaiting[0]!.code });
-          const items = awaiting.map((a) => ({ value: a.code, label: `${formatTrackingCode(a.code)} — ${a.title}`, synonyms: [a.code, formatTrackingCode(a.code)] }));
+          const items = awaiting.map((a) => ({
+            value: a.code,
+            label: `${formatTrackingCode(a.code)} — ${a.title}`,
+            synonyms: [a.code, formatTrackingCode(a.code)],
+          }));
           return step.prompt(P.Choice, ask(step.context, t('supplement.which'), items));
         },
         async (step) => {
@@ -320,7 +341,10 @@ export class PaknBot {
           const code = choice(step.result)!;
           v.code = code;
           const request = (v.requests as Record<string, string>)[code] ?? '';
-          const intro = t('supplement.intro', { code: formatTrackingCode(code), request: request || t('supplement.no_note') });
+          const intro = t('supplement.intro', {
+            code: formatTrackingCode(code),
+            request: request || t('supplement.no_note'),
+          });
           const seed = (step.options as { seed?: boolean } | undefined)?.seed === true;
           return step.beginDialog(D.SupplementCollect, { intro, seed });
         },
@@ -334,7 +358,9 @@ export class PaknBot {
               { code, who: channelRefOf(step.context), text: reply.text, attachments: reply.attachments },
             );
             step.context.turnState.set(TURN_COMMITTED, true);
-            await step.context.sendActivity(t('supplement.done', { code: formatTrackingCode(code), status: t('common:status.processing') }));
+            await step.context.sendActivity(
+              t('supplement.done', { code: formatTrackingCode(code), status: t('common:status.processing') }),
+            );
           } catch (err) {
             if (!(err instanceof AppError)) throw err;
             await step.context.sendActivity(errorText(step.context, err) ?? t('errors.turn_failed'));

@@ -26,7 +26,8 @@ export class StateBag {
   static conversation(storage: ConversationStorage, namespace = 'ConversationState'): StateBag {
     return new StateBag(storage, (ctx) => {
       const a = ctx.activity;
-      if (!a.channelId || !a.conversation?.id) throw new Error('activity has no channelId or conversation.id');
+      if (!a.channelId || !a.conversation?.id)
+        throw new Error('activity has no channelId or conversation.id');
       return `${a.channelId}/conversations/${a.conversation.id}/${namespace}`;
     });
   }

@@ -16,7 +16,8 @@ export function statusText(ctx: TurnContext, result: LookupResult): string {
   lines.push(t('status.status', { status: t(`common:status.${v.status}`) }));
   lines.push(t('status.owner', { owner: v.ownerName }));
   lines.push(t('status.received', { date: formatDate(v.receivedAt, locale) }));
-  if (v.status === 'answered' && v.answeredAt) lines.push(t('status.answered_at', { date: formatDate(v.answeredAt, locale) }));
+  if (v.status === 'answered' && v.answeredAt)
+    lines.push(t('status.answered_at', { date: formatDate(v.answeredAt, locale) }));
   else if (v.status !== 'rejected') lines.push(t('status.due', { date: formatDate(v.dueAt, locale) }));
   if (v.rejectionReason) lines.push(t('status.rejected_reason', { reason: v.rejectionReason }));
   if (v.infoRequest !== undefined || (v.isSubmitterChat && v.status === 'awaiting_info')) {

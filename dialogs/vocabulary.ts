@@ -17,10 +17,55 @@ export type Command =
 
 const CANCEL_EXACT = ['hủy', 'huỷ', 'hủy bỏ', 'huỷ bỏ', 'huy bo', 'cancel', 'thoát', 'thoat'];
 const HELP = ['help', 'trợ giúp', 'tro giup', 'giúp', 'hướng dẫn', 'huong dan'];
-const DONE = ['xong', 'done', 'hoàn tất', 'hoan tat', 'xong rồi', 'xong roi', 'finish', 'finished', 'hết', 'het'];
+const DONE = [
+  'xong',
+  'done',
+  'hoàn tất',
+  'hoan tat',
+  'xong rồi',
+  'xong roi',
+  'finish',
+  'finished',
+  'hết',
+  'het',
+];
 const SKIP = ['bỏ qua', 'bo qua', 'skip', 'không có', 'khong co', 'none', 'no email'];
-const YES = ['có', 'co', 'đồng ý', 'dong y', 'ok', 'okay', 'yes', 'y', 'ừ', 'vâng', 'vang', 'đúng', 'dung', 'agree', 'i agree', 'giữ', 'giu', 'keep'];
-const NO = ['không', 'khong', 'ko', 'k', 'no', 'n', 'không đồng ý', 'khong dong y', 'disagree', 'bỏ', 'bo', 'xóa', 'xoa', 'discard'];
+const YES = [
+  'có',
+  'co',
+  'đồng ý',
+  'dong y',
+  'ok',
+  'okay',
+  'yes',
+  'y',
+  'ừ',
+  'vâng',
+  'vang',
+  'đúng',
+  'dung',
+  'agree',
+  'i agree',
+  'giữ',
+  'giu',
+  'keep',
+];
+const NO = [
+  'không',
+  'khong',
+  'ko',
+  'k',
+  'no',
+  'n',
+  'không đồng ý',
+  'khong dong y',
+  'disagree',
+  'bỏ',
+  'bo',
+  'xóa',
+  'xoa',
+  'discard',
+];
 
 function normCommand(text: string): string {
   // Telegram appends the bot's name in groups: /status@pakn_bot ABC.
@@ -66,7 +111,7 @@ export function parseCommand(raw: string | undefined): Command | undefined {
   if (HELP.includes(lower)) return { kind: 'help' };
   // "tra cứu ABCD-EFGH": only when what follows is code-shaped, so a sentence starting with
   // "tra cứu" typed as content is not taken for a command.
-  const lookup = /^(?:tra ?cuu|status)\s*[:\-]?\s*(.*)$/.exec(foldText(text));
+  const lookup = /^(?:tra ?cuu|status)\s*[:-]?\s*(.*)$/.exec(foldText(text));
   if (lookup) {
     const rest = lookup[1]?.trim() ?? '';
     if (!rest) return { kind: 'status' };
@@ -78,14 +123,18 @@ export function parseCommand(raw: string | undefined): Command | undefined {
 const inList = (list: readonly string[], text: string | undefined): boolean =>
   !!text && list.some((w) => foldText(w) === foldText(text.replace(/^\//, '').replace(/[.!]+$/, '')));
 
-export const isDoneWord = (text: string | undefined): boolean => !!text && (/^\/done\b/i.test(text.trim()) || inList(DONE, text));
-export const isSkipWord = (text: string | undefined): boolean => !!text && (/^\/skip\b/i.test(text.trim()) || inList(SKIP, text));
+export const isDoneWord = (text: string | undefined): boolean =>
+  !!text && (/^\/done\b/i.test(text.trim()) || inList(DONE, text));
+export const isSkipWord = (text: string | undefined): boolean =>
+  !!text && (/^\/skip\b/i.test(text.trim()) || inList(SKIP, text));
 export const isYesWord = (text: string | undefined): boolean => inList(YES, text);
 export const isNoWord = (text: string | undefined): boolean => inList(NO, text);
 export const isClearWord = (text: string | undefined): boolean =>
   !!text && (/^\/clear\b/i.test(text.trim()) || inList(['xóa hết', 'xoa het', 'clear', 'remove all'], text));
 export const isNewCodeWord = (text: string | undefined): boolean =>
-  !!text && (/^\/newcode\b/i.test(text.trim()) || inList(['đổi mã', 'doi ma', 'mã khác', 'ma khac', 'new code', 'another code'], text));
+  !!text &&
+  (/^\/newcode\b/i.test(text.trim()) ||
+    inList(['đổi mã', 'doi ma', 'mã khác', 'ma khac', 'new code', 'another code'], text));
 
 export const YES_SYNONYMS = YES;
 export const NO_SYNONYMS = NO;

@@ -16,11 +16,13 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 export const CAPTCHA_ALPHABET = '234579ACDEFHJKMNPRTUWXYZ';
 
 // Segment end points on a 2×4 grid.
+// prettier-ignore
 const P: Record<string, [number, number]> = {
   tl: [0, 0], tm: [1, 0], tr: [2, 0],
   ml: [0, 2], mm: [1, 2], mr: [2, 2],
   bl: [0, 4], bm: [1, 4], br: [2, 4],
 };
+// prettier-ignore
 const SEG: Record<string, [string, string]> = {
   a1: ['tl', 'tm'], a2: ['tm', 'tr'], b: ['tr', 'mr'], c: ['mr', 'br'], d1: ['bl', 'bm'], d2: ['bm', 'br'],
   e: ['ml', 'bl'], f: ['tl', 'ml'], g1: ['ml', 'mm'], g2: ['mm', 'mr'], h: ['tl', 'mm'], i: ['tm', 'mm'],
@@ -85,7 +87,10 @@ function hashAnswer(salt: string, answer: string): string {
 }
 
 function normalizeAnswer(input: string): string {
-  return input.normalize('NFKC').toUpperCase().replace(/[\s\-_.]/g, '');
+  return input
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[\s\-_.]/g, '');
 }
 
 /** The answer text for tests that render their own challenge (kept out of the state). */
@@ -95,7 +100,11 @@ export function createCaptchaText(length: number, random: (max: number) => numbe
   return text;
 }
 
-export function renderCaptchaSvg(text: string, random: (max: number) => number = randomInt, label = 'captcha'): string {
+export function renderCaptchaSvg(
+  text: string,
+  random: (max: number) => number = randomInt,
+  label = 'captcha',
+): string {
   const cell = 34;
   const width = text.length * cell + 30;
   const height = 70;
@@ -128,7 +137,9 @@ export function renderCaptchaSvg(text: string, random: (max: number) => number =
     );
   });
   for (let n = 0; n < 40; n++) {
-    parts.push(`<circle cx="${rnd(0, width).toFixed(1)}" cy="${rnd(0, height).toFixed(1)}" r="${rnd(0.5, 1.6).toFixed(1)}" fill="#777"/>`);
+    parts.push(
+      `<circle cx="${rnd(0, width).toFixed(1)}" cy="${rnd(0, height).toFixed(1)}" r="${rnd(0.5, 1.6).toFixed(1)}" fill="#777"/>`,
+    );
   }
   const safeLabel = label.replace(/[<>&"]/g, '');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${safeLabel}"><rect width="100%" height="100%" fill="#f4f1ea"/>${parts.join('')}</svg>`;

@@ -25,5 +25,11 @@ const ID_DOCUMENT_PHRASES = [
 ];
 
 export function mentionsIdentityDocument(text: string | undefined): boolean {
-  return !!text && mentionsAny(text.replace(/'/g, ' '), ID_DOCUMENT_PHRASES.map((p) => p.replace(/'/g, ' ')));
+  return (
+    !!text &&
+    mentionsAny(
+      text.replace(/'/g, ' '),
+      ID_DOCUMENT_PHRASES.map((p) => p.replace(/'/g, ' ')),
+    )
+  );
 }

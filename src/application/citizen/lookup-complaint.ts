@@ -41,7 +41,8 @@ export function isSameChat(c: Complaint, who: ChannelRef): boolean {
 export function latestInfoRequest(c: Complaint): string | undefined {
   for (let i = c.history.length - 1; i >= 0; i--) {
     const h = c.history[i]!;
-    if (h.type === 'info_requested') return h.note ?? (typeof h.data?.message === 'string' ? h.data.message : undefined);
+    if (h.type === 'info_requested')
+      return h.note ?? (typeof h.data?.message === 'string' ? h.data.message : undefined);
   }
   return undefined;
 }
@@ -50,7 +51,11 @@ export function latestInfoRequest(c: Complaint): string | undefined {
  * Status by code (NĐ 20 Điều 12: the sender may ask at any time). A code with the right shape but a
  * wrong check symbol is a typo (`checksum`), told apart from a well-formed code that is not on file.
  */
-export async function lookupComplaint(deps: LookupDeps, input: string, who: ChannelRef): Promise<LookupResult> {
+export async function lookupComplaint(
+  deps: LookupDeps,
+  input: string,
+  who: ChannelRef,
+): Promise<LookupResult> {
   const parsed = parseTrackingCode(input);
   if (!parsed.ok) return { kind: 'invalid', reason: parsed.reason };
   const c = await deps.complaints.getByCode(parsed.code);

@@ -8,7 +8,12 @@ import { mentionsAny } from './text-match';
 export type OutOfScopeKind = 'complaint' | 'denunciation' | 'legal_advice';
 
 const PHRASES: Record<OutOfScopeKind, readonly string[]> = {
-  complaint: ['khieu nai', 'don khieu nai', 'administrative complaint', 'formal complaint against a decision'],
+  complaint: [
+    'khieu nai',
+    'don khieu nai',
+    'administrative complaint',
+    'formal complaint against a decision',
+  ],
   denunciation: ['to cao', 'don to cao', 'denounce', 'denunciation', 'whistleblowing'],
   legal_advice: [
     'tu van phap luat',

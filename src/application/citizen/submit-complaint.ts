@@ -4,7 +4,13 @@ import type { Attachment, ChannelRef, Complaint, Locale, NewComplaint } from '..
 import { answerDueAt, type DeadlineRules } from '../../domain/deadlines';
 import { ValidationError } from '../../domain/errors';
 import type { DomainEvent } from '../../domain/events';
-import { checkAttachmentCount, checkContent, checkTitle, DEFAULT_LIMITS, type Limits } from '../../domain/limits';
+import {
+  checkAttachmentCount,
+  checkContent,
+  checkTitle,
+  DEFAULT_LIMITS,
+  type Limits,
+} from '../../domain/limits';
 import type { AgencyStore } from '../../domain/ports/agency-store';
 import type { Clock } from '../../domain/ports/clock';
 import type { ComplaintStore } from '../../domain/ports/complaint-store';

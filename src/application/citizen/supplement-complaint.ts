@@ -77,9 +77,17 @@ export async function supplementComplaint(deps: SupplementDeps, input: Supplemen
         {
           at: now,
           status: 'processing',
-          appendSupplements: [{ at: now, text, attachments: input.attachments.map((a) => ({ ...a })), inReplyTo: requestId }],
+          appendSupplements: [
+            { at: now, text, attachments: input.attachments.map((a) => ({ ...a })), inReplyTo: requestId },
+          ],
           appendHistory: [
-            { id: randomUUID(), at: now, type: 'supplemented', actor: { kind: 'citizen' }, status: 'processing' },
+            {
+              id: randomUUID(),
+              at: now,
+              type: 'supplemented',
+              actor: { kind: 'citizen' },
+              status: 'processing',
+            },
           ],
         },
         [event],

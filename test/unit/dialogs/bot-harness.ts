@@ -60,10 +60,38 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
   const config = loadConfig({ DATA_DIR: dir, PUBLIC_BASE_URL: 'https://pakn.example.vn', ...env });
   const stored: string[] = [];
   const now = clock.now();
-  await stores.agencies.upsert({ code: 'vpcp', name: 'Văn phòng Chính phủ', kind: 'central', parent: null, reviewBeforePublish: false, active: true });
-  await stores.agencies.upsert({ code: 'btc', name: 'Bộ Tài chính', kind: 'ministry', parent: 'vpcp', reviewBeforePublish: true, active: true });
-  await stores.agencies.upsert({ code: 'hno', name: 'UBND TP Hà Nội', kind: 'province', parent: 'vpcp', reviewBeforePublish: false, active: true });
-  await stores.agencies.upsert({ code: 'btc.tchq', name: 'Tổng cục Hải quan', kind: 'unit', parent: 'btc', reviewBeforePublish: false, active: true });
+  await stores.agencies.upsert({
+    code: 'vpcp',
+    name: 'Văn phòng Chính phủ',
+    kind: 'central',
+    parent: null,
+    reviewBeforePublish: false,
+    active: true,
+  });
+  await stores.agencies.upsert({
+    code: 'btc',
+    name: 'Bộ Tài chính',
+    kind: 'ministry',
+    parent: 'vpcp',
+    reviewBeforePublish: true,
+    active: true,
+  });
+  await stores.agencies.upsert({
+    code: 'hno',
+    name: 'UBND TP Hà Nội',
+    kind: 'province',
+    parent: 'vpcp',
+    reviewBeforePublish: false,
+    active: true,
+  });
+  await stores.agencies.upsert({
+    code: 'btc.tchq',
+    name: 'Tổng cục Hải quan',
+    kind: 'unit',
+    parent: 'btc',
+    reviewBeforePublish: false,
+    active: true,
+  });
   void now;
   const bot = createPaknBot({
     stores,
@@ -89,15 +117,23 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
     chat(opts: ChatOptions = {}): Chat {
       n++;
       const adapter = new TestAdapter(
-        (ctx) => (opts.unserialized ? bot.run(ctx) : serializer.run(turnKey(ctx.activity), () => bot.run(ctx))),
+        (ctx) =>
+          opts.unserialized ? bot.run(ctx) : serializer.run(turnKey(ctx.activity), () => bot.run(ctx)),
         { channelId: opts.channelId ?? 'telegram', locale: opts.locale ?? 'vi-VN' },
       );
       const conv: Partial<ConversationReference> = adapter.conversation;
-      conv.conversation = { id: opts.conversationId ?? `chat-${n}`, isGroup: false, conversationType: 'personal', name: '' };
+      conv.conversation = {
+        id: opts.conversationId ?? `chat-${n}`,
+        isGroup: false,
+        conversationType: 'personal',
+        name: '',
+      };
       conv.user = { id: opts.userId ?? `user-${n}`, name: 'Citizen' };
       const say = async (input: string | Partial<Activity>): Promise<Partial<Activity>[]> => {
         const before = adapter.activeQueue.length;
-        await adapter.receiveActivity(typeof input === 'string' ? { type: 'message', text: input } : { type: 'message', ...input });
+        await adapter.receiveActivity(
+          typeof input === 'string' ? { type: 'message', text: input } : { type: 'message', ...input },
+        );
         return adapter.activeQueue.splice(before);
       };
       return {
@@ -123,18 +159,30 @@ export function fileActivity(file: InboundFile, caption?: string): Partial<Activ
   };
 }
 
-export const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('fake png body')]);
+export const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from('fake png body'),
+]);
 export const PDF = Buffer.from('%PDF-1.4\n%fake\n');
 
 /** An inbound file whose bytes are `bytes` (a per-file suffix keeps sha256 distinct). */
-export function inbound(bytes: Buffer, opts: { name?: string; size?: number; kind?: InboundFile['kind']; tag?: string } = {}): InboundFile {
+export function inbound(
+  bytes: Buffer,
+  opts: { name?: string; size?: number; kind?: InboundFile['kind']; tag?: string } = {},
+): InboundFile {
   const body = opts.tag ? Buffer.concat([bytes, Buffer.from(opts.tag)]) : bytes;
   return {
     name: opts.name,
     size: opts.size,
     kind: opts.kind ?? 'photo',
     async download(maxBytes: number) {
-      if (body.length > maxBytes) throw new LimitError('limits.file_too_large', { limit: maxBytes, actual: body.length, limitMb: 0, actualMb: 0 });
+      if (body.length > maxBytes)
+        throw new LimitError('limits.file_too_large', {
+          limit: maxBytes,
+          actual: body.length,
+          limitMb: 0,
+          actualMb: 0,
+        });
       return body;
     },
   };

@@ -16,7 +16,9 @@ describe('album concurrency', () => {
   ])('should keep all 3 photos of an album arriving together, %s', async (_label, unserialized) => {
     const chat = h.chat({ unserialized });
     await walkTo(chat, 'files');
-    const photos = [1, 2, 3].map((i) => fileActivity(inbound(PNG, { name: `album-${i}.png`, tag: `album${i}` })));
+    const photos = [1, 2, 3].map((i) =>
+      fileActivity(inbound(PNG, { name: `album-${i}.png`, tag: `album${i}` })),
+    );
     await Promise.all(photos.map((p) => chat.say(p)));
     const next = await chat.sayText('/done');
     expect(next).toContain('họ và tên');

@@ -17,7 +17,9 @@ describe('intake in English on the web chat (captcha)', () => {
     expect(await chat.sayText('2')).toContain("Don't know");
     expect(await chat.sayText("don't know")).toContain('short title');
     expect(await chat.sayText('Business licence rules are unclear')).toContain('Describe your PAKN');
-    expect(await chat.sayText('The rules for a household business licence differ by district.')).toContain('characters');
+    expect(await chat.sayText('The rules for a household business licence differ by district.')).toContain(
+      'characters',
+    );
     expect(await chat.sayText('/done')).toContain('Step 5/7');
     expect(await chat.sayText(fileActivity(inbound(PNG, { name: 'rules.png' })))).toContain('(1/5)');
     expect(await chat.sayText('done')).toContain('full name');

@@ -55,16 +55,22 @@ describe('intake rules', () => {
     const chat = h.chat();
     await walkTo(chat, 'files');
     const exe = inbound(Buffer.from('MZ\x90\x00 not an image'), { name: 'virus.exe', kind: 'document' });
-    expect(await chat.sayText(fileActivity(exe))).toMatch(/Không nhận tệp "virus.exe": Loại tệp không được chấp nhận/);
+    expect(await chat.sayText(fileActivity(exe))).toMatch(
+      /Không nhận tệp "virus.exe": Loại tệp không được chấp nhận/,
+    );
     const big = inbound(PNG, { name: 'big.png', size: 11 * 1024 * 1024 });
     expect(await chat.sayText(fileActivity(big))).toContain('11 MB, vượt quá giới hạn 10 MB');
     for (let i = 1; i <= 5; i++) {
-      expect(await chat.sayText(fileActivity(inbound(PNG, { name: `p${i}.png`, tag: `#${i}` })))).toContain(`(${i}/5)`);
+      expect(await chat.sayText(fileActivity(inbound(PNG, { name: `p${i}.png`, tag: `#${i}` })))).toContain(
+        `(${i}/5)`,
+      );
     }
     expect(await chat.sayText(fileActivity(inbound(PDF, { name: 'sixth.pdf' })))).toContain('tối đa 5 tệp');
     expect(await chat.sayText('/clear')).toContain('Đã bỏ tất cả');
     await chat.sayText(fileActivity(inbound(PNG, { name: 'p1.png', tag: '#1' })));
-    expect(await chat.sayText(fileActivity(inbound(PNG, { name: 'again.png', tag: '#1' })))).toContain('đã được đính kèm');
+    expect(await chat.sayText(fileActivity(inbound(PNG, { name: 'again.png', tag: '#1' })))).toContain(
+      'đã được đính kèm',
+    );
     expect(await chat.sayText('/done')).toContain('họ và tên');
   });
 
@@ -73,7 +79,9 @@ describe('intake rules', () => {
     await walkTo(chat, 'phone');
     expect(await chat.sayText('12345')).toContain('Số điện thoại không hợp lệ');
     expect(await chat.sayText('+84 20 1234 5678')).toContain('Số điện thoại không hợp lệ');
-    expect(await chat.sayText({ text: undefined, channelData: { contact: { phoneNumber: '84987654321' } } })).toContain('email');
+    expect(
+      await chat.sayText({ text: undefined, channelData: { contact: { phoneNumber: '84987654321' } } }),
+    ).toContain('email');
     expect(await chat.sayText('not-an-email')).toContain('Email không hợp lệ');
     const summary = await chat.sayText('binh@example.vn');
     expect(summary).toContain('+84987654321');

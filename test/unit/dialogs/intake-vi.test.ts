@@ -31,7 +31,9 @@ describe('intake in Vietnamese (telegram)', () => {
     expect(await chat.sayText('vẫn chưa được giải quyết.')).toContain('/3000');
     expect(await chat.sayText('xong')).toContain('Bước 5/7');
     expect(await chat.sayText(fileActivity(inbound(PNG, { name: 'bien-nhan.png' })))).toContain('(1/5)');
-    expect(await chat.sayText(fileActivity(inbound(PDF, { name: 'to-khai.pdf', kind: 'document' })))).toContain('(2/5)');
+    expect(
+      await chat.sayText(fileActivity(inbound(PDF, { name: 'to-khai.pdf', kind: 'document' }))),
+    ).toContain('(2/5)');
     expect(await chat.sayText('/done')).toContain('họ và tên');
     const phonePrompt = await chat.say('Nguyễn Văn An');
     expect(phonePrompt[0]!.channelData).toEqual({ requestContact: true });
@@ -52,10 +54,17 @@ describe('intake in Vietnamese (telegram)', () => {
     expect(c.category).toBe('tthc');
     expect(c.content).toBe('Hồ sơ hoàn thuế nộp từ tháng 1\nvẫn chưa được giải quyết.');
     expect(c.attachments.map((a) => a.mediaType)).toEqual(['image/png', 'application/pdf']);
-    expect(c.submitter).toMatchObject({ name: 'Nguyễn Văn An', phone: '+84912345678', email: 'an.nguyen@example.vn', consentProcessing: true });
+    expect(c.submitter).toMatchObject({
+      name: 'Nguyễn Văn An',
+      phone: '+84912345678',
+      email: 'an.nguyen@example.vn',
+      consentProcessing: true,
+    });
     expect(c.channelRef).toMatchObject({ channel: 'telegram' });
     expect(c.locale).toBe('vi');
-    expect(c.history[0]!.data).toMatchObject({ consent: { noticeVersion: expect.any(String), channel: 'telegram' } });
+    expect(c.history[0]!.data).toMatchObject({
+      consent: { noticeVersion: expect.any(String), channel: 'telegram' },
+    });
     expect(c.dueAt.getTime()).toBeGreaterThan(c.createdAt.getTime());
     const events = await h.stores.complaints.pendingEvents(10);
     expect(events.map((e) => e.event.type)).toEqual(['complaint.received']);

@@ -1,4 +1,8 @@
-import { formatTrackingCode, generateTrackingCode, CROCKFORD_ALPHABET } from '../../../src/domain/tracking-code';
+import {
+  formatTrackingCode,
+  generateTrackingCode,
+  CROCKFORD_ALPHABET,
+} from '../../../src/domain/tracking-code';
 import { createHarness, fileActivity, inbound, PDF, PNG, type Chat, type Harness } from './bot-harness';
 import { walkTo } from './walk';
 
@@ -29,7 +33,9 @@ describe('status by code', () => {
     expect(await chat.sayText(`/status ${typo(code)}`)).toContain('gõ nhầm');
     let unknown = generateTrackingCode();
     while (unknown === code) unknown = generateTrackingCode();
-    expect(await chat.sayText(unknown.toLowerCase())).toContain(`Không tìm thấy PAKN có mã ${formatTrackingCode(unknown)}`);
+    expect(await chat.sayText(unknown.toLowerCase())).toContain(
+      `Không tìm thấy PAKN có mã ${formatTrackingCode(unknown)}`,
+    );
     expect(await chat.sayText('/status hello')).toContain('không phải mã tra cứu hợp lệ');
     const found = await chat.sayText(formatTrackingCode(code).replace('0', 'O'));
     expect(found).toContain('Trạng thái: Đã tiếp nhận');
@@ -60,15 +66,31 @@ describe('status by code', () => {
     const code = await fileOne(h, mine);
     const c = (await h.stores.complaints.getByCode(code))!;
     const at = h.clock.now();
-    const answer = { text: 'Bộ đã sửa quy trình.', attachments: [], by: 'officer1', agency: 'vpcp', at, publishRequested: false, published: false };
-    const answered = await h.stores.complaints.update(code, c.version, { at, status: 'answered', answer, answeredAt: at });
+    const answer = {
+      text: 'Bộ đã sửa quy trình.',
+      attachments: [],
+      by: 'officer1',
+      agency: 'vpcp',
+      at,
+      publishRequested: false,
+      published: false,
+    };
+    const answered = await h.stores.complaints.update(code, c.version, {
+      at,
+      status: 'answered',
+      answer,
+      answeredAt: at,
+    });
     const other = h.chat();
     const seenByOther = await other.sayText(`/status ${code}`);
     expect(seenByOther).toContain('Đã trả lời');
     expect(seenByOther).not.toContain('Bộ đã sửa quy trình.');
     expect(seenByOther).not.toContain('Tiêu đề thử nghiệm');
     expect(await mine.sayText(`/status ${code}`)).toContain('Bộ đã sửa quy trình.');
-    await h.stores.complaints.update(code, answered.version, { at, answer: { ...answer, published: true, publishedAt: at } });
+    await h.stores.complaints.update(code, answered.version, {
+      at,
+      answer: { ...answer, published: true, publishedAt: at },
+    });
     expect(await other.sayText(`/status ${code}`)).toContain('Bộ đã sửa quy trình.');
   });
 });
@@ -88,7 +110,15 @@ describe('supplement', () => {
     await h.stores.complaints.update(code, c.version, {
       at,
       status: 'awaiting_info',
-      appendHistory: [{ id: 'req-1', at, type: 'info_requested', actor: { kind: 'officer', id: 'o1', agency: 'vpcp' }, note: 'Vui lòng gửi ảnh biên nhận hồ sơ.' }],
+      appendHistory: [
+        {
+          id: 'req-1',
+          at,
+          type: 'info_requested',
+          actor: { kind: 'officer', id: 'o1', agency: 'vpcp' },
+          note: 'Vui lòng gửi ảnh biên nhận hồ sơ.',
+        },
+      ],
     });
   }
 
@@ -104,7 +134,9 @@ describe('supplement', () => {
     expect(first).toContain(`Bổ sung cho PAKN ${formatTrackingCode(code)}`);
     expect(first).toContain('Vui lòng gửi ảnh biên nhận hồ sơ.');
     expect(first).toContain('/3000');
-    expect(await chat.sayText(fileActivity(inbound(PNG, { name: 'bien-nhan.png' }), 'Biên nhận'))).toContain('(1/5)');
+    expect(await chat.sayText(fileActivity(inbound(PNG, { name: 'bien-nhan.png' }), 'Biên nhận'))).toContain(
+      '(1/5)',
+    );
     expect(await chat.sayText(fileActivity(inbound(PDF, { name: 'x.exe' })))).toContain('(2/5)');
     const done = await chat.sayText('xong');
     expect(done).toContain(`Đã bổ sung thông tin vào PAKN ${formatTrackingCode(code)}`);

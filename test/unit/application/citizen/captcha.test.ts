@@ -1,4 +1,10 @@
-import { CAPTCHA_ALPHABET, checkCaptcha, createCaptcha, createCaptchaText, renderCaptchaSvg } from '../../../../src/application/citizen/captcha';
+import {
+  CAPTCHA_ALPHABET,
+  checkCaptcha,
+  createCaptcha,
+  createCaptchaText,
+  renderCaptchaSvg,
+} from '../../../../src/application/citizen/captcha';
 
 const seq = (values: number[]) => {
   let i = 0;
@@ -38,13 +44,22 @@ describe('captcha', () => {
     expect(first).toMatchObject({ ok: false, reason: 'wrong', state: { triesLeft: 2 } });
     const second = checkCaptcha((first as { state: typeof c.state }).state, 'AAAAA', now);
     expect(second).toMatchObject({ ok: false, reason: 'wrong', state: { triesLeft: 1 } });
-    expect(checkCaptcha((second as { state: typeof c.state }).state, 'AAAAA', now)).toEqual({ ok: false, reason: 'no_tries' });
-    expect(checkCaptcha({ ...c.state, triesLeft: 0 }, '22222', now)).toEqual({ ok: false, reason: 'no_tries' });
+    expect(checkCaptcha((second as { state: typeof c.state }).state, 'AAAAA', now)).toEqual({
+      ok: false,
+      reason: 'no_tries',
+    });
+    expect(checkCaptcha({ ...c.state, triesLeft: 0 }, '22222', now)).toEqual({
+      ok: false,
+      reason: 'no_tries',
+    });
   });
 
   it('should expire', () => {
     const c = createCaptcha(now, { random: seq([0]), ttlMs: 60_000 });
     expect(checkCaptcha(c.state, '22222', new Date(now.getTime() + 60_000))).toEqual({ ok: true });
-    expect(checkCaptcha(c.state, '22222', new Date(now.getTime() + 60_001))).toEqual({ ok: false, reason: 'expired' });
+    expect(checkCaptcha(c.state, '22222', new Date(now.getTime() + 60_001))).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
   });
 });

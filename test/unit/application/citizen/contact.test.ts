@@ -1,4 +1,9 @@
-import { checkEmail, checkFullName, maskPhone, normalizeVietnamesePhone } from '../../../../src/application/citizen/contact';
+import {
+  checkEmail,
+  checkFullName,
+  maskPhone,
+  normalizeVietnamesePhone,
+} from '../../../../src/application/citizen/contact';
 import { ValidationError } from '../../../../src/domain/errors';
 
 describe('normalizeVietnamesePhone', () => {
@@ -18,12 +23,18 @@ describe('normalizeVietnamesePhone', () => {
     expect(normalizeVietnamesePhone(input)).toBe(expected);
   });
 
-  it.each(['', '12345', '091234567', '09123456789', '0212345678', '+1 415 555 0100', '0912abc678', '+84 24 3825 1234'])(
-    'should refuse %s',
-    (input) => {
-      expect(() => normalizeVietnamesePhone(input)).toThrow(ValidationError);
-    },
-  );
+  it.each([
+    '',
+    '12345',
+    '091234567',
+    '09123456789',
+    '0212345678',
+    '+1 415 555 0100',
+    '0912abc678',
+    '+84 24 3825 1234',
+  ])('should refuse %s', (input) => {
+    expect(() => normalizeVietnamesePhone(input)).toThrow(ValidationError);
+  });
 
   it('should mask a phone for showing back', () => {
     expect(maskPhone('+84912345678')).toBe('+84 91x xxx 678');

@@ -2,8 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lookupComplaint } from '../../../../src/application/citizen/lookup-complaint';
-import { submitComplaint, type ComplaintSubmission } from '../../../../src/application/citizen/submit-complaint';
-import { findAwaitingInfo, supplementComplaint } from '../../../../src/application/citizen/supplement-complaint';
+import {
+  submitComplaint,
+  type ComplaintSubmission,
+} from '../../../../src/application/citizen/submit-complaint';
+import {
+  findAwaitingInfo,
+  supplementComplaint,
+} from '../../../../src/application/citizen/supplement-complaint';
 import { answerDueAt, DEFAULT_DEADLINE_RULES } from '../../../../src/domain/deadlines';
 import { ForbiddenError, LimitError, ValidationError } from '../../../../src/domain/errors';
 import type { ComplaintStore } from '../../../../src/domain/ports/complaint-store';
@@ -34,14 +40,34 @@ describe('citizen use cases', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pakn-citizen-'));
     stores = openSqliteStores({ file: join(dir, 'db.sqlite') });
-    await stores.agencies.upsert({ code: 'btc', name: 'Bộ Tài chính', kind: 'ministry', parent: 'vpcp', reviewBeforePublish: false, active: true });
-    await stores.agencies.upsert({ code: 'old', name: 'Cơ quan cũ', kind: 'ministry', parent: 'vpcp', reviewBeforePublish: false, active: false });
+    await stores.agencies.upsert({
+      code: 'btc',
+      name: 'Bộ Tài chính',
+      kind: 'ministry',
+      parent: 'vpcp',
+      reviewBeforePublish: false,
+      active: true,
+    });
+    await stores.agencies.upsert({
+      code: 'old',
+      name: 'Cơ quan cũ',
+      kind: 'ministry',
+      parent: 'vpcp',
+      reviewBeforePublish: false,
+      active: false,
+    });
   });
   afterEach(async () => {
     await stores.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const deps = () => ({ complaints: stores.complaints, agencies: stores.agencies, clock, deadlines: DEFAULT_DEADLINE_RULES, categories: ['tthc', 'khac'] });
+  const deps = () => ({
+    complaints: stores.complaints,
+    agencies: stores.agencies,
+    clock,
+    deadlines: DEFAULT_DEADLINE_RULES,
+    categories: ['tthc', 'khac'],
+  });
 
   it('should store a PAKN routed to the chosen agency with its received event and deadline', async () => {
     const c = await submitComplaint(deps(), submission({ agency: 'btc', email: 'A@X.VN' }));
@@ -65,27 +91,60 @@ describe('citizen use cases', () => {
     ['an inactive agency', { agency: 'old' }, ValidationError],
     ['a bad phone', { phone: '123' }, ValidationError],
     ['too long content', { content: 'x'.repeat(3001) }, LimitError],
-    ['six files', { attachments: Array.from({ length: 6 }, (_, i) => ({ name: `${i}.png`, mediaType: 'image/png', size: 1, sha256: `${i}`, storageKey: `${i}` })) }, LimitError],
+    [
+      'six files',
+      {
+        attachments: Array.from({ length: 6 }, (_, i) => ({
+          name: `${i}.png`,
+          mediaType: 'image/png',
+          size: 1,
+          sha256: `${i}`,
+          storageKey: `${i}`,
+        })),
+      },
+      LimitError,
+    ],
   ])('should refuse %s and store nothing', async (_l, over, type) => {
-    await expect(submitComplaint(deps(), submission(over as Partial<ComplaintSubmission>))).rejects.toBeInstanceOf(type);
+    await expect(
+      submitComplaint(deps(), submission(over as Partial<ComplaintSubmission>)),
+    ).rejects.toBeInstanceOf(type);
     expect((await stores.complaints.list({}, { limit: 5 })).total).toBe(0);
   });
 
   it('should supplement only from the submitting chat and only while awaiting info, retrying a version race', async () => {
     const c = await submitComplaint(deps(), submission());
     const sdeps = { complaints: stores.complaints, clock };
-    await expect(supplementComplaint(sdeps, { code: c.code, who, text: 'x', attachments: [] })).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      supplementComplaint(sdeps, { code: c.code, who, text: 'x', attachments: [] }),
+    ).rejects.toBeInstanceOf(ValidationError);
     const awaiting = await stores.complaints.update(c.code, c.version, {
       at: now,
       status: 'awaiting_info',
-      appendHistory: [{ id: 'r1', at: now, type: 'info_requested', actor: { kind: 'officer', id: 'o' }, note: 'Gửi thêm ảnh' }],
+      appendHistory: [
+        {
+          id: 'r1',
+          at: now,
+          type: 'info_requested',
+          actor: { kind: 'officer', id: 'o' },
+          note: 'Gửi thêm ảnh',
+        },
+      ],
     });
-    expect(await findAwaitingInfo(sdeps, [c.code, 'ZZZZZZZZ'], who)).toEqual([{ code: c.code, title: c.title, request: 'Gửi thêm ảnh' }]);
+    expect(await findAwaitingInfo(sdeps, [c.code, 'ZZZZZZZZ'], who)).toEqual([
+      { code: c.code, title: c.title, request: 'Gửi thêm ảnh' },
+    ]);
     expect(await findAwaitingInfo(sdeps, [c.code], { ...who, conversationId: 'other' })).toEqual([]);
     await expect(
-      supplementComplaint(sdeps, { code: c.code, who: { ...who, conversationId: 'other' }, text: 'x', attachments: [] }),
+      supplementComplaint(sdeps, {
+        code: c.code,
+        who: { ...who, conversationId: 'other' },
+        text: 'x',
+        attachments: [],
+      }),
     ).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(supplementComplaint(sdeps, { code: c.code, who, text: ' ', attachments: [] })).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      supplementComplaint(sdeps, { code: c.code, who, text: ' ', attachments: [] }),
+    ).rejects.toBeInstanceOf(ValidationError);
 
     // An officer's note lands between our read and our write: the use case reads again.
     let raced = false;
@@ -93,11 +152,17 @@ describe('citizen use cases', () => {
     racing.update = async (code, version, change, events) => {
       if (!raced) {
         raced = true;
-        await stores.complaints.update(code, awaiting.version, { at: now, appendNotes: [{ id: 'n1', at: now, by: 'o', agency: 'vpcp', text: 'ghi chú' }] });
+        await stores.complaints.update(code, awaiting.version, {
+          at: now,
+          appendNotes: [{ id: 'n1', at: now, by: 'o', agency: 'vpcp', text: 'ghi chú' }],
+        });
       }
       return stores.complaints.update(code, version, change, events);
     };
-    const after = await supplementComplaint({ complaints: racing, clock }, { code: c.code, who, text: 'Ảnh đây', attachments: [] });
+    const after = await supplementComplaint(
+      { complaints: racing, clock },
+      { code: c.code, who, text: 'Ảnh đây', attachments: [] },
+    );
     expect(after.status).toBe('processing');
     expect(after.notes).toHaveLength(1);
     expect(after.supplements.map((s) => [s.text, s.inReplyTo])).toEqual([['Ảnh đây', 'r1']]);
@@ -107,11 +172,15 @@ describe('citizen use cases', () => {
     const c = await submitComplaint(deps(), submission({ agency: 'btc' }));
     const ldeps = { complaints: stores.complaints, agencies: stores.agencies };
     const mine = await lookupComplaint(ldeps, c.code.toLowerCase(), who);
-    expect(mine).toMatchObject({ kind: 'found', view: { ownerName: 'Bộ Tài chính', title: 'Thủ tục chậm', isSubmitterChat: true } });
+    expect(mine).toMatchObject({
+      kind: 'found',
+      view: { ownerName: 'Bộ Tài chính', title: 'Thủ tục chậm', isSubmitterChat: true },
+    });
     const theirs = await lookupComplaint(ldeps, c.code, { ...who, conversationId: 'x' });
     expect(theirs.kind === 'found' && theirs.view.title).toBe(undefined);
     expect(await lookupComplaint(ldeps, 'hello', who)).toEqual({ kind: 'invalid', reason: 'format' });
     const swapped = c.code.slice(0, 6) + c.code[7] + c.code[6];
-    if (swapped !== c.code) expect(await lookupComplaint(ldeps, swapped, who)).toEqual({ kind: 'invalid', reason: 'checksum' });
+    if (swapped !== c.code)
+      expect(await lookupComplaint(ldeps, swapped, who)).toEqual({ kind: 'invalid', reason: 'checksum' });
   });
 });
