@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+import { DelayedError, Job, Queue, UnrecoverableError, Worker, type JobsOptions } from 'bullmq';
 import IORedis, { type RedisOptions } from 'ioredis';
 import {
   PermanentJobError,
@@ -39,8 +39,11 @@ interface Envelope {
   k?: string;
 }
 
-/** A job not first of its key waits this long at most; normally it is promoted as soon as its turn comes. */
-const PARKED_RECHECK_MS = 1000;
+/**
+ * A job not first of its key waits aside this long at most before it looks again; normally it is
+ * promoted the moment the job ahead of it finishes.
+ */
+const PARKED_RECHECK_MS = 5000;
 
 /**
  * BullMQ ids may not contain ':' nor look like an integer. Safe ids pass unchanged; others become
@@ -65,9 +68,9 @@ function redisOptionsFrom(connection: string | RedisOptions): RedisOptions {
   };
 }
 
-type GateVerdict = [number, number, string];
+type GateVerdict = [number, number, string, number];
 interface PaknCommands {
-  paknEnqueueOrder(order: string, seq: string, jobKey: string, jobId: string): Promise<number>;
+  paknEnqueueOrder(order: string, seq: string, jobKey: string, parked: string, jobId: string, park: number): Promise<number>;
   paknGate(...args: Array<string | number>): Promise<GateVerdict>;
   paknRelease(order: string, parked: string, jobId: string): Promise<string | null>;
   paknReap(order: string, jobId: string): Promise<number>;
@@ -126,7 +129,7 @@ export class BullmqJobQueue implements JobQueue {
     // client reconnects by itself.
     this.redis = new IORedis({ ...this.base, maxRetriesPerRequest: 1 }) as IORedis & PaknCommands;
     this.redis.on('error', (err) => this.logError('redis', err));
-    this.redis.defineCommand('paknEnqueueOrder', { numberOfKeys: 3, lua: ENQUEUE_ORDER_LUA });
+    this.redis.defineCommand('paknEnqueueOrder', { numberOfKeys: 4, lua: ENQUEUE_ORDER_LUA });
     this.redis.defineCommand('paknGate', { numberOfKeys: 5, lua: GATE_LUA });
     this.redis.defineCommand('paknRelease', { numberOfKeys: 2, lua: RELEASE_LUA });
     this.redis.defineCommand('paknReap', { numberOfKeys: 1, lua: REAP_LUA });
@@ -141,26 +144,55 @@ export class BullmqJobQueue implements JobQueue {
   async enqueueMany<T>(queue: string, jobs: Array<NewJob<T>>): Promise<string[]> {
     if (jobs.length === 0) return [];
     const q = this.queue(queue);
-    const resolved = jobs.map((j) => ({ job: j, r: resolveEnqueue(j.options) }));
-    const bulk = resolved.map(({ job, r }) => ({
+    const resolved = jobs.map((j) => ({ job: j, r: resolveEnqueue(j.options), park: false }));
+    const keyed = resolved.filter(({ r }) => r.rateKey !== undefined);
+    if (keyed.length > 0) {
+      // A job of a key that already has unfinished jobs is added delayed and parked, so workers do
+      // not fetch it before its turn; the job ahead of it promotes it when it finishes. (A guess
+      // only: the order itself is written after the add, below, and the gate has the last word.)
+      const keys = [...new Set(keyed.map(({ r }) => r.rateKey!))];
+      const busy = await this.redis.pipeline(keys.map((k) => ['zcard', this.key(queue, `order:${k}`)])).exec();
+      const seen = new Set<string>();
+      keys.forEach((k, i) => {
+        const n = busy?.[i]?.[1];
+        if (typeof n === 'number' && n > 0) seen.add(k);
+      });
+      for (const entry of keyed) {
+        if (seen.has(entry.r.rateKey!) && entry.r.delayMs === 0) entry.park = true;
+        seen.add(entry.r.rateKey!);
+      }
+    }
+    const bulk = resolved.map(({ job, r, park }) => ({
       name: job.name,
       data: { i: r.id, d: job.data, ...(r.rateKey !== undefined ? { k: r.rateKey } : {}) } satisfies Envelope,
-      opts: this.jobOptions(r),
+      opts: this.jobOptions(r, park ? PARKED_RECHECK_MS : r.delayMs),
     }));
     if (bulk.length === 1) await q.add(bulk[0]!.name, bulk[0]!.data, bulk[0]!.opts);
     else await q.addBulk(bulk);
-    const keyed = resolved.filter(({ r }) => r.rateKey !== undefined);
     if (keyed.length > 0) {
-      // After the add, so a key's order never names a job that does not exist (except a crash here,
-      // which the gate repairs).
+      // After the add, so a key's order never names a job that does not exist (except after a crash
+      // right here, which the gate repairs by adding the job when it runs).
       const p = this.redis.pipeline() as unknown as PaknCommands & { exec(): Promise<Array<[Error | null, unknown]> | null> };
-      for (const { r } of keyed) {
+      for (const { r, park } of keyed) {
         const bullId = toBullId(r.id);
-        void p.paknEnqueueOrder(this.key(queue, `order:${r.rateKey}`), this.key(queue, 'seq'), `${this.options.prefix}:${queue}:${bullId}`, bullId);
+        void p.paknEnqueueOrder(
+          this.key(queue, `order:${r.rateKey}`),
+          this.key(queue, 'seq'),
+          `${this.options.prefix}:${queue}:${bullId}`,
+          this.key(queue, 'parked'),
+          bullId,
+          park ? 1 : 0,
+        );
       }
-      const results = await p.exec();
-      const failed = results?.find(([err]) => err !== null);
+      const results = (await p.exec()) ?? [];
+      const failed = results.find(([err]) => err !== null);
       if (failed) throw failed[0];
+      // A parked job whose key emptied meanwhile is first already: run it now.
+      await Promise.all(
+        keyed.map(async ({ r, park }, i) => {
+          if (park && results[i]?.[1] === 0) await this.promote(queue, toBullId(r.id));
+        }),
+      );
     }
     return resolved.map(({ r }) => r.id);
   }
@@ -295,7 +327,7 @@ export class BullmqJobQueue implements JobQueue {
     const keyed = env.k !== undefined;
     const bullId = job.id!;
     for (let round = 0; round < 3; round++) {
-      const [verdict, waitMs, head] = await this.redis.paknGate(
+      const [verdict, waitMs, head, wasParked] = await this.redis.paknGate(
         this.key(queue, `order:${env.k ?? ''}`),
         this.key(queue, 'seq'),
         this.key(queue, `keylog:${env.k ?? ''}`),
@@ -311,11 +343,14 @@ export class BullmqJobQueue implements JobQueue {
       );
       if (verdict === 0) return true;
       if (verdict === 1) {
-        // The job ahead may be gone (removed, or finished without releasing during a Redis blip).
-        const state = await this.queue(queue).getJobState(head);
-        if (state === 'completed' || state === 'failed' || state === 'unknown') {
-          await this.redis.paknReap(this.key(queue, `order:${env.k}`), head);
-          continue;
+        // Put aside before and still not first: the job ahead may be gone (removed, or finished
+        // without releasing during a Redis blip). Checked only then, as it costs a round trip.
+        if (wasParked === 1) {
+          const state = await this.queue(queue).getJobState(head);
+          if (state === 'completed' || state === 'failed' || state === 'unknown') {
+            await this.redis.paknReap(this.key(queue, `order:${env.k}`), head);
+            continue;
+          }
         }
         await job.moveToDelayed(Date.now() + PARKED_RECHECK_MS, token);
         // The job ahead may have finished while we were moving aside, too early for its promote.
@@ -339,16 +374,19 @@ export class BullmqJobQueue implements JobQueue {
   private async release(queue: string, job: Job<Envelope>): Promise<void> {
     try {
       const next = await this.redis.paknRelease(this.key(queue, `order:${job.data.k}`), this.key(queue, 'parked'), job.id!);
-      if (next) {
-        const nextJob = await this.queue(queue).getJob(next);
-        // Not delayed (yet): it is between its gate and its move aside, and will recheck shortly.
-        await nextJob?.promote().catch(() => undefined);
-      }
+      // If it is not delayed (yet), it is between its gate and its move aside and promotes itself.
+      if (next) await this.promote(queue, next);
     } catch (err) {
       // The handler already succeeded or failed for good: never turn that into a retry. The gate
       // reaps a finished first-of-key later.
       this.logError('release', err);
     }
+  }
+
+  /** Moves a delayed job to waiting; a job in any other state is left as it is. */
+  private async promote(queue: string, bullId: string): Promise<void> {
+    // A bare Job handle is enough for BullMQ's promote script (saves reading the whole job).
+    await new Job(this.queue(queue), '', null, {}, bullId).promote().catch(() => undefined);
   }
 
   private info(queue: string, job: Job<Envelope>): JobInfo {
@@ -364,10 +402,10 @@ export class BullmqJobQueue implements JobQueue {
     };
   }
 
-  private jobOptions(r: ReturnType<typeof resolveEnqueue>): JobsOptions {
+  private jobOptions(r: ReturnType<typeof resolveEnqueue>, delayMs: number): JobsOptions {
     return {
       jobId: toBullId(r.id),
-      ...(r.delayMs > 0 ? { delay: r.delayMs } : {}),
+      ...(delayMs > 0 ? { delay: delayMs } : {}),
       attempts: r.attempts,
       backoff: { type: 'exponential', delay: r.backoffMs },
       removeOnComplete: { age: Math.ceil((this.options.keepCompletedMs ?? DEFAULT_KEEP_COMPLETED_MS) / 1000) },

@@ -13,22 +13,30 @@
  *                      when the first finishes, the next one is promoted at once if it is parked.
  */
 
-/** KEYS: order, seq, job hash. ARGV: job id. Adds the job to its key's order unless it already finished. */
+/**
+ * KEYS: order, seq, job hash, parked. ARGV: job id, park (1|0). Adds the job to its key's order unless
+ * it already finished; with park, marks it parked (it was added delayed, to be promoted on its turn).
+ * Returns its rank in the order (0 = first), or -1 when the job is unknown or finished.
+ */
 export const ENQUEUE_ORDER_LUA = `
 if redis.call('EXISTS', KEYS[3]) == 1 and redis.call('HEXISTS', KEYS[3], 'finishedOn') == 0 then
   if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
     redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[2]), ARGV[1])
   end
-  return 1
+  if ARGV[2] == '1' then
+    redis.call('SADD', KEYS[4], ARGV[1])
+  end
+  return redis.call('ZRANK', KEYS[1], ARGV[1])
 end
-return 0
+return -1
 `;
 
 /**
  * KEYS: order, seq, keylog, qlog, parked.
  * ARGV: job id, keyed (1|0), key max, key window ms, queue max, queue window ms, unique member.
- * Returns {verdict, waitMs, head}: 0 = go (the run is recorded in the windows), 1 = not first of its
- * key (head = the first), 2 = key window full, 3 = queue window full.
+ * Returns {verdict, waitMs, head, wasParked}: 0 = go (the run is recorded in the windows), 1 = not first
+ * of its key (head = the first; wasParked = 1 if it had been put aside before), 2 = key window full,
+ * 3 = queue window full.
  */
 export const GATE_LUA = `
 local t = redis.call('TIME')
@@ -44,14 +52,14 @@ if keyed then
   end
   local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
   if head ~= ARGV[1] then
-    redis.call('SADD', KEYS[5], ARGV[1])
-    return {1, 0, head}
+    local added = redis.call('SADD', KEYS[5], ARGV[1])
+    return {1, 0, head, 1 - added}
   end
   if keyMax > 0 then
     redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - keyDur)
     if redis.call('ZCARD', KEYS[3]) >= keyMax then
       local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
-      return {2, tonumber(oldest[2]) + keyDur - now, ''}
+      return {2, tonumber(oldest[2]) + keyDur - now, '', 0}
     end
   end
 end
@@ -59,7 +67,7 @@ if qMax > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - qDur)
   if redis.call('ZCARD', KEYS[4]) >= qMax then
     local oldest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
-    return {3, tonumber(oldest[2]) + qDur - now, ''}
+    return {3, tonumber(oldest[2]) + qDur - now, '', 0}
   end
   redis.call('ZADD', KEYS[4], now, ARGV[7])
   redis.call('PEXPIRE', KEYS[4], qDur + 1000)
@@ -71,7 +79,7 @@ if keyed then
     redis.call('PEXPIRE', KEYS[3], keyDur + 1000)
   end
 end
-return {0, 0, ''}
+return {0, 0, '', 0}
 `;
 
 /**
@@ -82,6 +90,7 @@ return {0, 0, ''}
  */
 export const RELEASE_LUA = `
 redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('SREM', KEYS[2], ARGV[1])
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
 if head and redis.call('SISMEMBER', KEYS[2], head) == 1 then
   return head
