@@ -41,7 +41,6 @@ function statusFor(err: AppError): number {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: false,
     bodyLimit: 1024 * 1024,
     trustProxy: true,
     genReqId: () => Math.random().toString(36).slice(2, 12),
