@@ -30,6 +30,8 @@ export interface TestAppOverrides {
   env?: Record<string, string>;
   config?: Partial<AppConfig>;
   clock?: TestClock;
+  /** Replaces the silent logger (to assert what is logged). */
+  logger?: import('../../src/shared/logger').Logger;
   queue?: (deps: Omit<AppDeps, 'queue'> & { db: import('better-sqlite3').Database }) => JobQueue;
 }
 
@@ -53,7 +55,7 @@ export async function buildTestApp(overrides: TestAppOverrides = {}): Promise<Te
     ...overrides.config,
   };
   const clock = overrides.clock ?? new TestClock();
-  const logger = createLogger(config.logLevel);
+  const logger = overrides.logger ?? createLogger(config.logLevel);
   const stores = openSqliteStores({ file: join(dataDir, 'pakn.db'), clock, logger });
   const files = new LocalFileStore(join(dataDir, 'files'));
   const base = { config, stores, files, logger, clock };

@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { submitComplaint } from '../../../src/application/citizen/submit-complaint';
-import { seedDemo } from '../../../src/application/operator/directory';
+import bcrypt from 'bcryptjs';
+import { addAgency, DEMO_ACCOUNTS, DEMO_AGENCIES } from '../../../src/application/operator/directory';
 import type { Complaint, NewComplaint } from '../../../src/domain/complaint';
 import { answerDueAt } from '../../../src/domain/deadlines';
 import type { DomainEvent } from '../../../src/domain/events';
@@ -23,11 +24,14 @@ export interface AdminKit extends TestApp {
 export async function startAdminKit(overrides: TestAppOverrides = {}): Promise<AdminKit> {
   const t = await buildTestApp(overrides);
   const { deps } = t;
-  await seedDemo({ agencies: deps.stores.agencies, accounts: deps.stores.accounts, clock: deps.clock }, DEMO_PASSWORD);
-  // A viewer and an agency admin, for the access matrix.
-  const { addAccount } = await import('../../../src/application/operator/directory');
-  await addAccount({ agencies: deps.stores.agencies, accounts: deps.stores.accounts, clock: deps.clock }, { username: 'btc.xem', agency: 'btc', role: 'viewer', password: DEMO_PASSWORD });
-  await addAccount({ agencies: deps.stores.agencies, accounts: deps.stores.accounts, clock: deps.clock }, { username: 'btc.qt', agency: 'btc', role: 'admin', password: DEMO_PASSWORD });
+  // The demo seed's agencies and accounts (npm run seed:demo), plus a viewer and an agency admin for the
+  // access matrix; hashed at a low bcrypt cost so the suite stays fast (the cost is not under test here).
+  for (const a of DEMO_AGENCIES) await addAgency({ agencies: deps.stores.agencies, accounts: deps.stores.accounts, clock: deps.clock }, a);
+  const hash = bcrypt.hashSync(DEMO_PASSWORD, 4);
+  const now = deps.clock.now();
+  for (const a of [...DEMO_ACCOUNTS, { username: 'btc.xem', agency: 'btc', role: 'viewer' as const }, { username: 'btc.qt', agency: 'btc', role: 'admin' as const }]) {
+    await deps.stores.accounts.create({ displayName: a.username, ...a, passwordHash: hash, active: true, failedLogins: 0, lockedUntil: null, createdAt: now, updatedAt: now });
+  }
   const tokens = new Map<string, string>();
   const kit: AdminKit = {
     ...t,
