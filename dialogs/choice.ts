@@ -35,17 +35,20 @@ export function choiceOptions(
   retryIntro: string,
   extra: Partial<Activity> = {},
 ): PromptOptions {
-  const text = `${question}\n${items.map((it, i) => `${i + 1}. ${it.label}`).join('\n')}`;
+  const list = items.map((it, i) => `${i + 1}. ${it.label}`).join('\n');
+  // The label is matched through the button's title, so it is not repeated in the synonyms: prompt
+  // options are kept in the conversation state, and every byte there is per open conversation.
   const choices: Choice[] = items.map((it) => ({
     value: it.value,
     action: { type: ActionTypes.ImBack, title: it.label, value: it.label },
-    synonyms: [it.label, ...(it.synonyms ?? [])],
+    ...(it.synonyms?.length ? { synonyms: [...it.synonyms] } : {}),
   }));
   return {
-    prompt: { type: 'message', text, ...extra } as Partial<Activity> as Activity,
+    prompt: { type: 'message', text: `${question}\n${list}`, ...extra } as Partial<Activity> as Activity,
+    // The retry repeats the options, not the question (which may be a whole summary).
     retryPrompt: {
       type: 'message',
-      text: `${retryIntro}\n${text}`,
+      text: `${retryIntro}\n${list}`,
       ...extra,
     } as Partial<Activity> as Activity,
     choices,
@@ -64,7 +67,10 @@ export function matchChoice(text: string, choices: readonly Choice[]): number {
   const folded = foldText(t.replace(/[.!?]+$/, ''));
   if (!folded) return -1;
   return choices.findIndex(
-    (c) => foldText(c.value) === folded || (c.synonyms ?? []).some((s) => foldText(s) === folded),
+    (c) =>
+      foldText(c.value) === folded ||
+      (typeof c.action?.title === 'string' && foldText(c.action.title) === folded) ||
+      (c.synonyms ?? []).some((s) => foldText(s) === folded),
   );
 }
 
