@@ -129,7 +129,7 @@ export async function smsWebhook(app: FastifyInstance, options: SmsWebhookOption
 
   const refuse = (reply: FastifyReply, status: number, key: string) => reply.status(status).send({ ok: false, error: key });
 
-  app.post('/webhooks/sms', { config: { rawBody: true }, schema: { hide: true } }, async (req: FastifyRequest, reply: FastifyReply) => {
+  app.post('/webhooks/sms', { schema: { hide: true } }, async (req: FastifyRequest, reply: FastifyReply) => {
     if (!isAuthentic(secret, req.smsRawBody ?? Buffer.alloc(0), req.headers as Record<string, unknown>, (req.query ?? {}) as Record<string, unknown>)) {
       logger.warn('inbound SMS refused: bad secret or signature');
       return refuse(reply, 401, 'unauthorized');

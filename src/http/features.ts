@@ -10,4 +10,5 @@ export async function registerFeatures(_app: FastifyInstance, _deps: AppDeps): P
   await (await import('../../admin')).registerAdmin(_app, { deps: _deps });
   await _app.register((await import('../../admin/stats/stats-plugin')).default, { deps: _deps });
   await (await import('../../bots/channels-plugin')).registerChannels(_app, _deps);
+  await _app.register((await import('../../bots/sms/sms-webhook')).smsWebhook, { deps: _deps });
 }
