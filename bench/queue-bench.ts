@@ -26,7 +26,7 @@ async function dropPrefix(prefix: string): Promise<void> {
       if (keys.length) await redis.unlink(...keys);
     } while (cursor !== '0');
   } finally {
-    redis.disconnect();
+    await redis.quit().catch(() => redis.disconnect());
   }
 }
 

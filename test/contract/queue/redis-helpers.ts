@@ -13,6 +13,6 @@ export async function dropPrefix(url: string, prefix: string): Promise<void> {
       if (keys.length) await redis.unlink(...keys);
     } while (cursor !== '0');
   } finally {
-    redis.disconnect();
+    await redis.quit().catch(() => redis.disconnect());
   }
 }
