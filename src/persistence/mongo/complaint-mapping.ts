@@ -18,6 +18,7 @@ import type {
   Submitter,
   Supplement,
 } from '../../domain/complaint';
+import { InternalError } from '../../domain/errors';
 import type { DomainEvent, DomainEventType } from '../../domain/events';
 import { ALLOWED_TRANSITIONS, COMPLAINT_STATUSES, type ComplaintStatus } from '../../domain/status';
 import type { TrackingCode } from '../../domain/tracking-code';
@@ -30,7 +31,7 @@ import type {
   OutboxEventDocument,
   SupplementDocument,
 } from './documents';
-import { foldSearchText } from './search-text';
+import { indexWords } from './search-text';
 
 /**
  * Pure mapping between domain objects and stored documents, and from a ComplaintChange to one
@@ -41,8 +42,7 @@ import { foldSearchText } from './search-text';
 export const COMPLAINT_PROJECTION = {
   _id: 0,
   outbox: 0,
-  searchTitle: 0,
-  searchContent: 0,
+  searchWords: 0,
   submitterEmail: 0,
 } as const;
 
@@ -230,8 +230,7 @@ export function newComplaintDocument(
     version: 1,
     createdAt: d.createdAt,
     updatedAt: d.createdAt,
-    searchTitle: foldSearchText(d.title),
-    searchContent: foldSearchText(d.content),
+    searchWords: indexWords(d.title, d.content),
     outbox: events.map(outboxToDoc),
   };
   put(doc, 'requestedAgency', d.requestedAgency);
@@ -299,6 +298,17 @@ export interface ComplaintUpdate {
   $inc: { version: 1 };
 }
 
+/** The stored title and content, needed when a change replaces only one of them (the index covers both). */
+export interface CurrentText {
+  title: string;
+  content: string;
+}
+
+/** Whether `changeToUpdate` needs the current title and content for this change. */
+export function needsCurrentText(change: ComplaintChange): boolean {
+  return (change.title === undefined) !== (change.content === undefined);
+}
+
 /**
  * One update document that applies `change` exactly as `applyChange` does and appends `events` to
  * the outbox, so the change and its events are one single-document atomic write.
@@ -306,6 +316,7 @@ export interface ComplaintUpdate {
 export function changeToUpdate(
   change: ComplaintChange,
   events: readonly DomainEvent[] = [],
+  current?: CurrentText,
 ): ComplaintUpdate {
   const $set: Record<string, unknown> = { updatedAt: change.at };
   const $unset: Record<string, 1> = {};
@@ -327,13 +338,15 @@ export function changeToUpdate(
     if (email !== undefined) $set.submitterEmail = email;
     else $unset.submitterEmail = 1;
   }
-  if (change.title !== undefined) {
-    $set.title = change.title;
-    $set.searchTitle = foldSearchText(change.title);
-  }
-  if (change.content !== undefined) {
-    $set.content = change.content;
-    $set.searchContent = foldSearchText(change.content);
+  if (change.title !== undefined || change.content !== undefined) {
+    const title = change.title ?? current?.title;
+    const content = change.content ?? current?.content;
+    if (title === undefined || content === undefined) {
+      throw new InternalError('changing only one of title and content needs the current other one');
+    }
+    if (change.title !== undefined) $set.title = change.title;
+    if (change.content !== undefined) $set.content = change.content;
+    $set.searchWords = indexWords(title, content);
   }
   // MongoDB refuses $set and $push on one path in one update, so a replacement takes the appended
   // supplements with it (applyChange appends after replacing).

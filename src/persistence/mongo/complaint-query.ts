@@ -4,7 +4,7 @@ import { CENTRAL_AGENCY } from '../../domain/agency';
 import { ValidationError } from '../../domain/errors';
 import type { ComplaintFilter, CountDimension, DayField } from '../../domain/ports/complaint-store';
 import { OPEN_STATUSES } from '../../domain/status';
-import { searchWords, textSearchString } from './search-text';
+import { searchWords } from './search-text';
 
 /**
  * Pure translation of port-level queries into MongoDB filters and aggregation pipelines. Every value
@@ -76,6 +76,20 @@ export function complaintQuery(f: ComplaintFilter): MongoFilter {
   if (f.overdueAt !== undefined) {
     clauses.push({ status: { $in: [...OPEN_STATUSES] }, dueAt: { $lt: date(f.overdueAt, 'overdueAt') } });
   }
+  if (f.answeredFrom !== undefined || f.answeredTo !== undefined) {
+    const range: Record<string, Date> = {};
+    if (f.answeredFrom !== undefined) range.$gte = date(f.answeredFrom, 'answeredFrom');
+    if (f.answeredTo !== undefined) range.$lt = date(f.answeredTo, 'answeredTo');
+    clauses.push({ answeredAt: range });
+  }
+  if (f.answeredOnTime !== undefined) {
+    if (typeof f.answeredOnTime !== 'boolean') bad('answeredOnTime');
+    // Compares two fields of the document; no caller value is part of the expression.
+    clauses.push({
+      answeredAt: { $type: 'date' },
+      $expr: { [f.answeredOnTime ? '$lte' : '$gt']: ['$answeredAt', '$dueAt'] },
+    });
+  }
   if (f.published !== undefined) {
     if (typeof f.published !== 'boolean') bad('published');
     // No answer at all counts as not published.
@@ -84,7 +98,7 @@ export function complaintQuery(f: ComplaintFilter): MongoFilter {
   if (f.q !== undefined) {
     const words = searchWords(str(f.q, 'q'));
     // Only punctuation: no words, no filter, as an empty search box would.
-    if (words.length > 0) clauses.push({ $text: { $search: textSearchString(words) } });
+    if (words.length > 0) clauses.push({ searchWords: { $all: [...new Set(words)] } });
   }
   return andAll(clauses);
 }

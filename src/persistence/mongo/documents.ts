@@ -139,9 +139,8 @@ export interface ComplaintDocument {
   // Derived fields, kept in step by every write that changes their source.
   /** `submitter.email` in lower case, for exact look-ups by e-mail. */
   submitterEmail?: string;
-  /** Folded title and content, for the text index (see search-text.ts). */
-  searchTitle: string;
-  searchContent: string;
+  /** Distinct folded words of title and content, for `q` (see search-text.ts). */
+  searchWords: string[];
   /** Transactional outbox: events written by the same atomic update as the change they describe. */
   outbox: OutboxEventDocument[];
 }
@@ -176,6 +175,7 @@ export interface AccountDocument {
   displayName: string;
   agency: string;
   role: string;
+  email?: string;
   passwordHash: string;
   active: boolean;
   failedLogins: number;
@@ -340,8 +340,7 @@ export function complaintSchema(): Schema<ComplaintDocument> {
       updatedAt: { type: Date, required: true },
       answeredAt: Date,
       submitterEmail: String,
-      searchTitle: String,
-      searchContent: String,
+      searchWords: [String],
       outbox: [outboxEventSchema],
     },
     { ...TOP, collection: 'complaints' },
@@ -358,14 +357,12 @@ export function complaintSchema(): Schema<ComplaintDocument> {
   // Overdue: open statuses (an $in of three values) with dueAt below a bound.
   s.index({ status: 1, dueAt: 1 });
   s.index({ 'answer.published': 1, createdAt: -1, code: -1 });
-  s.index({ answeredAt: 1 }, { partialFilterExpression: { answeredAt: { $exists: true } } });
-  s.index({ 'submitter.phone': 1 }, { partialFilterExpression: { 'submitter.phone': { $exists: true } } });
-  s.index({ submitterEmail: 1 }, { partialFilterExpression: { submitterEmail: { $exists: true } } });
-  // `none`: no English stemming or stop words; the text is already folded (search-text.ts).
-  s.index(
-    { searchTitle: 'text', searchContent: 'text' },
-    { name: 'complaint_text', default_language: 'none', weights: { searchTitle: 2, searchContent: 1 } },
-  );
+  // Sparse: PAKN without an answer, phone or e-mail stay out; equality and `$type` queries still use them.
+  s.index({ answeredAt: 1 }, { sparse: true });
+  s.index({ 'submitter.phone': 1 }, { sparse: true });
+  s.index({ submitterEmail: 1 }, { sparse: true });
+  // The word index for `q` (`searchWords: { $all: words }`); why not a `$text` index: search-text.ts.
+  s.index({ searchWords: 1 });
   // Only PAKN with undispatched events are in these, so the outbox relay reads a small index.
   s.index({ 'outbox.at': 1 }, { partialFilterExpression: OPEN_OUTBOX });
   s.index({ 'outbox.id': 1 }, { partialFilterExpression: OPEN_OUTBOX });
@@ -398,6 +395,7 @@ export function accountSchema(): Schema<AccountDocument> {
       displayName: String,
       agency: { type: String, required: true },
       role: { type: String, required: true, enum: ROLES },
+      email: String,
       passwordHash: { type: String, required: true },
       active: { type: Boolean, required: true },
       failedLogins: { type: Number, required: true, min: 0 },

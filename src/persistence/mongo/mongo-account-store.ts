@@ -11,7 +11,7 @@ const PROJECTION = { _id: 0 } as const;
 type Patch = Parameters<AccountStore['update']>[1];
 
 export function accountToDocument(a: Account): AccountDocument {
-  return {
+  const doc: AccountDocument = {
     username: a.username,
     displayName: a.displayName,
     agency: a.agency,
@@ -23,10 +23,12 @@ export function accountToDocument(a: Account): AccountDocument {
     createdAt: a.createdAt,
     updatedAt: a.updatedAt,
   };
+  if (a.email) doc.email = a.email;
+  return doc;
 }
 
 export function accountFromDocument(d: AccountDocument): Account {
-  return {
+  const a: Account = {
     username: d.username,
     displayName: d.displayName ?? '',
     agency: d.agency,
@@ -38,10 +40,21 @@ export function accountFromDocument(d: AccountDocument): Account {
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
   };
+  if (d.email) a.email = d.email;
+  return a;
 }
 
-/** Only the mutable fields the port names go into `$set`, whatever else an untyped caller put in the patch. */
-export function accountPatchToSet(patch: Patch, now: Date): Partial<AccountDocument> {
+export interface AccountUpdate {
+  $set: Partial<AccountDocument>;
+  $unset?: { email: 1 };
+}
+
+/**
+ * Only the mutable fields the port names go into the update, whatever else an untyped caller put in
+ * the patch. `email` is not in the port's patch type today but is honoured as the SQLite adapter
+ * does: a string sets it, `null` or `''` removes it.
+ */
+export function accountPatchToUpdate(patch: Patch, now: Date): AccountUpdate {
   const set: Partial<AccountDocument> = { updatedAt: now };
   if (patch.displayName !== undefined) set.displayName = patch.displayName;
   if (patch.role !== undefined) set.role = patch.role;
@@ -49,7 +62,11 @@ export function accountPatchToSet(patch: Patch, now: Date): Partial<AccountDocum
   if (patch.active !== undefined) set.active = patch.active;
   if (patch.failedLogins !== undefined) set.failedLogins = patch.failedLogins;
   if (patch.lockedUntil !== undefined) set.lockedUntil = patch.lockedUntil;
-  return set;
+  const update: AccountUpdate = { $set: set };
+  const email = (patch as { email?: unknown }).email;
+  if (typeof email === 'string' && email !== '') set.email = email;
+  else if (email === null || email === '') update.$unset = { email: 1 };
+  return update;
 }
 
 export class MongoAccountStore implements AccountStore {
@@ -83,11 +100,11 @@ export class MongoAccountStore implements AccountStore {
   async update(username: string, patch: Patch): Promise<Account> {
     if (typeof username !== 'string') throw new NotFoundError('account', String(username));
     const doc = await this.model
-      .findOneAndUpdate(
-        { username },
-        { $set: accountPatchToSet(patch, this.clock.now()) },
-        { returnDocument: 'after', runValidators: true, projection: PROJECTION },
-      )
+      .findOneAndUpdate({ username }, accountPatchToUpdate(patch, this.clock.now()), {
+        returnDocument: 'after',
+        runValidators: true,
+        projection: PROJECTION,
+      })
       .lean<AccountDocument>();
     if (!doc) throw new NotFoundError('account', username);
     return accountFromDocument(doc);

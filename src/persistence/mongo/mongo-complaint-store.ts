@@ -26,7 +26,9 @@ import {
   changeToUpdate,
   COMPLAINT_PROJECTION,
   complaintFromDocument,
+  needsCurrentText,
   newComplaintDocument,
+  type CurrentText,
   outboxFromDoc,
   statusesAllowedBefore,
   SUMMARY_PROJECTION,
@@ -120,8 +122,20 @@ export class MongoComplaintStore implements ComplaintStore {
     const guard: Record<string, unknown> = { code, version: expectedVersion };
     // A status move the rules forbid is refused by the same atomic operation, whatever computed the change.
     if (change.status !== undefined) guard.status = { $in: statusesAllowedBefore(change.status) };
+    let text: CurrentText | undefined;
+    if (needsCurrentText(change)) {
+      // The word index covers title and content together; a change to one needs the other. The
+      // version guard below makes sure the text read here is still the text being changed.
+      const found = await this.model
+        .findOne({ code }, { _id: 0, version: 1, title: 1, content: 1 })
+        .lean<Pick<ComplaintDocument, 'version' | 'title' | 'content'>>();
+      if (!found) throw new NotFoundError('complaint', code);
+      if (found.version !== expectedVersion)
+        throw new VersionConflictError(code, expectedVersion, found.version);
+      text = { title: found.title ?? '', content: found.content ?? '' };
+    }
     const doc = await this.model
-      .findOneAndUpdate(guard, changeToUpdate(change, events), {
+      .findOneAndUpdate(guard, changeToUpdate(change, events, text), {
         returnDocument: 'after',
         runValidators: true,
         projection: COMPLAINT_PROJECTION,

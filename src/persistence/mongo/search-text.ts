@@ -1,7 +1,12 @@
 /**
- * The text the Mongo text index sees, folded exactly as the SQLite adapter folds its FTS column
- * (lower case, no combining marks, đ→d), so a query typed without diacritics finds accented text in
- * both stores. MongoDB's own diacritic folding is not relied on: it leaves `đ` alone.
+ * Search words, folded exactly as the SQLite adapter folds its FTS column (lower case, no combining
+ * marks, đ→d) and split the same way (runs of letters and digits), so both stores find the same PAKN.
+ *
+ * MongoDB's `$text` is deliberately not used for `q`: the port asks for every word, as a whole word,
+ * with `đ` folded to `d`. `$text` ORs plain terms, matches quoted phrases as substrings (so `"tax"`
+ * would match `syntax` once another word made the document a candidate), tokenizes differently
+ * (`a_b` is one token there, two words here) and leaves `đ` alone. An indexed array of the folded
+ * words with `$all` gives exactly the port's semantics.
  */
 export function foldSearchText(text: string): string {
   return text
@@ -11,16 +16,12 @@ export function foldSearchText(text: string): string {
     .toLowerCase();
 }
 
-/** The words of a query, folded; only letters and digits survive, so no `$text` syntax (`-`, `"`) gets through. */
-export function searchWords(q: string): string[] {
-  return foldSearchText(q).match(/[\p{L}\p{N}]+/gu) ?? [];
+/** The words of a text, folded; only letters and digits survive, so no query syntax of any kind gets through. */
+export function searchWords(text: string): string[] {
+  return foldSearchText(text).match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-/**
- * A `$text` search string that requires every word: each word is a quoted phrase, and MongoDB ANDs
- * phrases (unquoted terms would be ORed). Words contain only letters and digits, so the quotes
- * cannot be broken out of.
- */
-export function textSearchString(words: readonly string[]): string {
-  return words.map((w) => `"${w}"`).join(' ');
+/** What a PAKN is indexed under: the distinct folded words of its title and content. */
+export function indexWords(title: string, content: string): string[] {
+  return [...new Set([...searchWords(title), ...searchWords(content)])];
 }

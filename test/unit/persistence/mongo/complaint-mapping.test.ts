@@ -8,9 +8,11 @@ import {
   type ComplaintChange,
 } from '../../../../src/domain/complaint';
 import { canTransition, COMPLAINT_STATUSES } from '../../../../src/domain/status';
+import { InternalError } from '../../../../src/domain/errors';
 import {
   changeToUpdate,
   complaintFromDocument,
+  needsCurrentText,
   newComplaintDocument,
   outboxFromDoc,
   statusesAllowedBefore,
@@ -63,12 +65,12 @@ describe('newComplaintDocument', () => {
       notes: [],
       updatedAt: fullDraft().createdAt,
       submitterEmail: 'nguyena@example.vn',
-      searchTitle: 'duong lang ngap nuoc',
+      searchWords: expect.arrayContaining(['duong', 'lang', 'ngap', 'nuoc', 'doan', 'truoc', 'so', '1']),
       outbox: [
         { id: 'e1', type: 'complaint.received', code: CODE, at: event('e1').at, data: { locale: 'vi' } },
       ],
     });
-    expect(doc.searchContent).toContain('doan duong truoc so 1 duong lang');
+    expect(new Set(doc.searchWords).size).toBe(doc.searchWords.length);
   });
 
   it('should leave optional fields absent, not undefined', () => {
@@ -177,12 +179,7 @@ describe('changeToUpdate', () => {
       submitter: { name: '', consentProcessing: true, consentPublishName: false },
     });
     expect(u.$unset).toEqual({ answer: 1, rejection: 1, answeredAt: 1, submitterEmail: 1 });
-    expect(u.$set).toMatchObject({
-      title: 'Đã xoá',
-      searchTitle: 'da xoa',
-      content: '[đã xoá]',
-      searchContent: '[da xoa]',
-    });
+    expect(u.$set).toMatchObject({ title: 'Đã xoá', content: '[đã xoá]', searchWords: ['da', 'xoa'] });
     expect(changeToUpdate({ at, submitter: fullDraft().submitter }).$set.submitterEmail).toBe(
       'nguyena@example.vn',
     );
@@ -218,7 +215,26 @@ describe('changeToUpdate', () => {
     },
     { requiredKeys: ['at'] },
   );
-  const DERIVED = new Set(['searchTitle', 'searchContent', 'submitterEmail', 'outbox']);
+  const DERIVED = new Set(['searchWords', 'submitterEmail', 'outbox']);
+
+  it('should re-index from the stored other half when only title or content changes', () => {
+    const current = { title: 'Đường Láng', content: 'ngập nước' };
+    expect(changeToUpdate({ at, title: 'Phố Huế' }, [], current).$set).toEqual({
+      updatedAt: at,
+      title: 'Phố Huế',
+      searchWords: ['pho', 'hue', 'ngap', 'nuoc'],
+    });
+    expect(changeToUpdate({ at, content: 'khô ráo' }, [], current).$set.searchWords).toEqual([
+      'duong',
+      'lang',
+      'kho',
+      'rao',
+    ]);
+    expect(() => changeToUpdate({ at, title: 'x' })).toThrow(InternalError);
+    expect(needsCurrentText({ at, title: 'x' })).toBe(true);
+    expect(needsCurrentText({ at, title: 'x', content: 'y' })).toBe(false);
+    expect(needsCurrentText({ at })).toBe(false);
+  });
 
   it('should change exactly what applyChange changes', () => {
     fc.assert(
@@ -226,7 +242,7 @@ describe('changeToUpdate', () => {
         const current = fullComplaint();
         const next = applyChange(current, ch) as unknown as Record<string, unknown>;
         const before = current as unknown as Record<string, unknown>;
-        const u = changeToUpdate(ch);
+        const u = changeToUpdate(ch, [], { title: current.title, content: current.content });
         const touched = new Set<string>(['version']);
         for (const [k, v] of Object.entries(u.$set)) {
           touched.add(k);
@@ -250,7 +266,7 @@ describe('changeToUpdate', () => {
   it('should be accepted by mongoose update casting in strict mode', () => {
     fc.assert(
       fc.property(change, (ch) => {
-        const u = changeToUpdate(ch, [event('e9')]);
+        const u = changeToUpdate(ch, [event('e9')], { title: 't', content: 'c' });
         const query = ComplaintModel.findOneAndUpdate({ code: CODE, version: 1 }, u);
         // Query#_castUpdate is mongoose's own (private) update caster; it throws on any path the strict schema lacks.
         const cast = (query as unknown as { _castUpdate(u: unknown): unknown })._castUpdate(

@@ -4,7 +4,7 @@ import type { Account } from '../../../../src/domain/account';
 import type { Agency } from '../../../../src/domain/agency';
 import {
   accountFromDocument,
-  accountPatchToSet,
+  accountPatchToUpdate,
   accountToDocument,
 } from '../../../../src/persistence/mongo/mongo-account-store';
 import { agencyFromDocument, agencyToDocument } from '../../../../src/persistence/mongo/mongo-agency-store';
@@ -47,11 +47,9 @@ describe('complaint collection indexes', () => {
     expect(leadingOn(list, 'submitterEmail')).toBeDefined();
   });
 
-  it('should have one text index over the folded title and content, without English stemming', () => {
-    const text = list.filter(([keys]) => Object.values(keys).includes('text'));
-    expect(text).toEqual([
-      [{ searchTitle: 'text', searchContent: 'text' }, expect.objectContaining({ default_language: 'none' })],
-    ]);
+  it('should index the search words (and have no $text index, whose semantics differ from the port)', () => {
+    expect(leadingOn(list, 'searchWords')?.[0]).toEqual({ searchWords: 1 });
+    expect(list.filter(([keys]) => Object.values(keys).includes('text'))).toEqual([]);
   });
 
   it('should index only PAKN with pending outbox events', () => {
@@ -150,7 +148,12 @@ describe('agency and account mapping', () => {
     const Account = conn.model('AccountProbe', accountSchema());
     for (const a of [
       account,
-      { ...account, lockedUntil: new Date('2026-11-02T00:00:00Z'), failedLogins: 5 },
+      {
+        ...account,
+        lockedUntil: new Date('2026-11-02T00:00:00Z'),
+        failedLogins: 5,
+        email: 'btc.nl@example.vn',
+      },
     ]) {
       const doc = new Account(accountToDocument(a));
       expect(doc.validateSync()).toBeUndefined();
@@ -171,12 +174,19 @@ describe('agency and account mapping', () => {
       agency: 'vpcp',
       createdAt: new Date(0),
     } as never;
-    expect(accountPatchToSet(hostile, now)).toEqual({ updatedAt: now, role: 'admin' });
-    expect(accountPatchToSet({ lockedUntil: null, failedLogins: 0 }, now)).toEqual({
-      updatedAt: now,
-      lockedUntil: null,
-      failedLogins: 0,
+    expect(accountPatchToUpdate(hostile, now)).toEqual({ $set: { updatedAt: now, role: 'admin' } });
+    expect(accountPatchToUpdate({ lockedUntil: null, failedLogins: 0 }, now)).toEqual({
+      $set: { updatedAt: now, lockedUntil: null, failedLogins: 0 },
     });
+  });
+
+  it('should set an e-mail given in a patch and remove it for null or empty, as the SQLite adapter does', () => {
+    const now = new Date('2026-11-28T00:00:00Z');
+    const upd = (email: unknown) => accountPatchToUpdate({ email } as never, now);
+    expect(upd('a@b.vn')).toEqual({ $set: { updatedAt: now, email: 'a@b.vn' } });
+    expect(upd(null)).toEqual({ $set: { updatedAt: now }, $unset: { email: 1 } });
+    expect(upd('')).toEqual({ $set: { updatedAt: now }, $unset: { email: 1 } });
+    expect(upd({ $gt: '' })).toEqual({ $set: { updatedAt: now } });
   });
 });
 

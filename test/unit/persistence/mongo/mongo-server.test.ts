@@ -86,7 +86,7 @@ describeMongo('MongoDB adapter against a server', () => {
     expect((await stores.complaints.pendingEvents(10)).map((e) => e.event.id)).toEqual(['e2']);
     const back = await stores.complaints.getByCode(c.code);
     expect(back && 'outbox' in back).toBe(false);
-    expect(back && 'searchTitle' in back).toBe(false);
+    expect(back && 'searchWords' in back).toBe(false);
   });
 
   it('should tell a stale version, an illegal move and an unknown code apart', async () => {

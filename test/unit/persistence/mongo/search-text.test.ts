@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-import { foldSearchText, searchWords, textSearchString } from '../../../../src/persistence/mongo/search-text';
+import { foldSearchText, indexWords, searchWords } from '../../../../src/persistence/mongo/search-text';
 import * as sqlite from '../../../../src/persistence/sqlite/complaint-rows';
 
 describe('mongo search text', () => {
@@ -29,10 +29,28 @@ describe('mongo search text', () => {
     expect(searchWords('Nước  ngập, đường!'.normalize('NFD'))).toEqual(['nuoc', 'ngap', 'duong']);
   });
 
-  it('should quote every word so all are required and no $text syntax survives', () => {
-    const words = searchWords('"ngập nước" -đường \\" $where');
-    expect(words).toEqual(['ngap', 'nuoc', 'duong', 'where']);
-    expect(textSearchString(words)).toBe('"ngap" "nuoc" "duong" "where"');
+  it('should keep only letters and digits, so no query syntax survives', () => {
+    expect(searchWords('"ngập nước" -đường \\" $where a_b {"$ne":1}')).toEqual([
+      'ngap',
+      'nuoc',
+      'duong',
+      'where',
+      'a',
+      'b',
+      'ne',
+      '1',
+    ]);
+  });
+
+  it('should index the distinct words of title and content together', () => {
+    expect(indexWords('Đường Láng ngập', 'Ngập nước đường LÁNG 2')).toEqual([
+      'duong',
+      'lang',
+      'ngap',
+      'nuoc',
+      '2',
+    ]);
+    expect(indexWords('', '')).toEqual([]);
   });
 
   it('should give no words for punctuation only', () => {
