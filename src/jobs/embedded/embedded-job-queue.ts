@@ -88,7 +88,7 @@ class Consumer {
   readonly perKey = new Map<string, SlidingWindow>();
   readonly queueWindow: SlidingWindow | undefined;
   timer: NodeJS.Timeout | undefined;
-  idle = new Set<() => void>();
+  lastReclaim = 0;
 
   constructor(
     readonly queue: string,
@@ -318,12 +318,17 @@ export class EmbeddedJobQueue implements JobQueue {
       const now = Date.now();
       const free = c.concurrency - c.running.size;
       const claimed: Array<{ row: JobRow; token: string }> = [];
-      this.db.transaction(() => {
+      // Expired leases (a process that died mid-job) are looked for now and then, not on every poll.
+      if (now - c.lastReclaim >= Math.min(1000, this.leaseMs / 4)) {
+        c.lastReclaim = now;
         this.sql.reclaim.run(c.queue, now);
-        if (free <= 0) return;
+      }
+      if (free > 0) {
+        // Read outside a write transaction: an idle poll takes no lock. The claim re-checks the state.
         const rows = this.sql.due.all(c.queue, now, free + SCAN_EXTRA) as JobRow[];
+        const chosen: JobRow[] = [];
         for (const row of rows) {
-          if (claimed.length >= free) break;
+          if (chosen.length >= free) break;
           if (c.queueWindow && !c.queueWindow.hasRoom(now)) {
             nextMs = Math.min(nextMs, c.queueWindow.msUntilRoom(now));
             break;
@@ -333,13 +338,19 @@ export class EmbeddedJobQueue implements JobQueue {
             nextMs = Math.min(nextMs, kw.msUntilRoom(now));
             continue;
           }
-          const token = randomUUID();
-          if (this.sql.claim.run(token, now + this.leaseMs, row.seq).changes !== 1) continue;
+          chosen.push(row);
           c.queueWindow?.record(now);
           kw?.record(now);
-          claimed.push({ row, token });
         }
-      }).immediate();
+        if (chosen.length > 0) {
+          this.db.transaction(() => {
+            for (const row of chosen) {
+              const token = randomUUID();
+              if (this.sql.claim.run(token, now + this.leaseMs, row.seq).changes === 1) claimed.push({ row, token });
+            }
+          }).immediate();
+        }
+      }
       for (const { row, token } of claimed) this.start(c, row, token);
       // Full batch taken and slots left: there may be more due right now.
       if (claimed.length > 0 && c.running.size < c.concurrency) nextMs = 0;
