@@ -184,7 +184,7 @@ export class PaknBot {
           profile.locale = command.locale;
           ctx.turnState.set(TURN_LOCALE, command.locale);
           await ctx.sendActivity(tOf(ctx)('lang.changed'));
-          if (dc.activeDialog) await dc.repromptDialog();
+          if (dc.activeDialog) await this.askAgain(dc);
           return;
         }
         if (dc.activeDialog) {
@@ -208,6 +208,31 @@ export class PaknBot {
         await dc.beginDialog(D.Lookup);
         return;
     }
+  }
+
+  /**
+   * Asks the current question again in the language just chosen. A prompt keeps its rendered text in
+   * the state, so re-prompting would repeat the old language: when the prompt is the first step of its
+   * waterfall, that waterfall is started again with its options instead. Collectors render on each ask.
+   */
+  private async askAgain(dc: DialogContext): Promise<void> {
+    // The active dialog is the last entry of the stack.
+    const top = dc.stack[dc.stack.length - 1];
+    const parent = dc.stack[dc.stack.length - 2];
+    const parentState = parent?.state as { stepIndex?: number; options?: object } | undefined;
+    const promptIds: readonly string[] = Object.values(P);
+    if (
+      top &&
+      parent &&
+      promptIds.includes(top.id) &&
+      dc.findDialog(parent.id) instanceof WaterfallDialog &&
+      parentState?.stepIndex === 0
+    ) {
+      dc.stack.splice(dc.stack.length - 2, 2);
+      await dc.beginDialog(parent.id, parentState.options);
+      return;
+    }
+    await dc.repromptDialog();
   }
 
   private async awaiting(ctx: TurnContext) {

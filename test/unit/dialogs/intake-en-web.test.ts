@@ -101,4 +101,23 @@ describe('intake in English on the web chat (captcha)', () => {
     expect(await chat.sayText('Tiếng Việt')).toContain('Đã chuyển sang tiếng Việt');
     expect(await chat.sayText('/new')).toContain('Bạn có đồng ý');
   });
+
+  it('should ask the current question again in the new language after /lang mid-intake', async () => {
+    const chat = h.chat({ channelId: 'telegram', locale: 'vi' });
+    await chat.sayText('/new');
+    await chat.sayText('Đồng ý');
+    await chat.sayText('1');
+    expect(await chat.sayText('1')).toContain('Bước 3/7');
+    const switched = await chat.say('/lang en');
+    expect(switched.map((a) => a.text)).toEqual([
+      'Switched to English.',
+      expect.stringContaining('Step 3/7'),
+    ]);
+    expect(await chat.sayText('Title in English')).toContain('Step 4/7');
+    await chat.sayText('Some content');
+    expect(await chat.sayText('/lang vi')).toContain('Bước 4/7');
+    await chat.sayText('xong');
+    const contact = await chat.say('/lang en');
+    expect(contact[1]!.text).toContain('Step 5/7');
+  });
 });
