@@ -36,24 +36,19 @@ export const storeFactories: StoreFactory[] = [
     skipReason: mongoUri ? undefined : 'no MongoDB reachable',
     async create() {
       if (!mongoUri) return null;
-      // Required lazily: the Mongo adapter is written in parallel, and this file must load without it.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mongo = require('../../../src/persistence/mongo') as {
-        connectMongoStores(o: {
-          uri: string;
-          writeConcern: 'majority' | number;
-          dbName: string;
-        }): Promise<Stores>;
-      };
+      // Loaded lazily: the embedded run never loads the mongoose driver.
+      const { connectMongoStores } = await import('../../../src/persistence/mongo');
+      // A database per test, dropped when the stores are closed.
       const dbName = `pakn_contract_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-      const stores = await mongo.connectMongoStores({ uri: mongoUri, writeConcern: 'majority', dbName });
+      const stores = await connectMongoStores({ uri: mongoUri, writeConcern: 'majority', dbName });
       const close = stores.close.bind(stores);
-      // Each test gets its own database; drop it afterwards if the adapter lets us.
-      const withDrop = stores as Stores & { dropDatabase?: () => Promise<void> };
       return Object.assign(stores, {
         async close() {
-          if (typeof withDrop.dropDatabase === 'function') await withDrop.dropDatabase();
-          await close();
+          try {
+            await stores.connection.dropDatabase();
+          } finally {
+            await close();
+          }
         },
       });
     },
