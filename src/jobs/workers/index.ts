@@ -44,11 +44,17 @@ export const DEFAULT_ROUTE_RATES: Readonly<Record<DeliveryRoute, Required<RouteR
 export interface WorkerOptions {
   rates?: Partial<Record<DeliveryRoute, RouteRates>>;
   /**
-   * Added to each limiter's one-second window. The queue limits job *starts*; the request reaches the
-   * channel a few milliseconds later (reads, the delivered-mark check), and that jitter could put one
+   * Added to the per-bot limiter's one-second window. The queue limits job *starts*; the request
+   * reaches the channel a little later (reads, the delivered-mark check), and that jitter could put one
    * message more into some second as the channel counts it. @defaultValue 100
    */
   limiterMarginMs?: number;
+  /**
+   * The same for the per-chat window, larger because one chat's messages are few and a slow first
+   * send (cold connection) followed by a fast second one must still be a second apart at Telegram.
+   * @defaultValue 300
+   */
+  perChatMarginMs?: number;
   /** Tries per delivery before it is dead-lettered. @defaultValue 6 */
   attempts?: number;
   /** First retry delay, doubled each try. @defaultValue 2000 */
@@ -99,6 +105,7 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
   const log = new DeliveryLog(stores.dedupe);
   const attempts = options.attempts ?? 6;
   const margin = Math.max(0, options.limiterMarginMs ?? 100);
+  const chatMargin = Math.max(0, options.perChatMarginMs ?? 300);
   const backoffMs = options.backoffMs ?? 2000;
   const routingRules = options.routingRules ?? loadRoutingRules(config.dataDir);
   const fanOut = { complaints: stores.complaints, queue, clock, logger, available, attempts, backoffMs, routingRules };
@@ -139,7 +146,7 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
             },
             route,
           ),
-          { concurrency: r.concurrency, limiter: limiterOf(r.perSecond, margin), perKeyLimiter: limiterOf(r.perChatPerSecond, margin) },
+          { concurrency: r.concurrency, limiter: limiterOf(r.perSecond, margin), perKeyLimiter: limiterOf(r.perChatPerSecond, chatMargin) },
         );
       }
       queue.process(DIGESTS_QUEUE, createDigestHandler({ accounts: stores.accounts, agencies: stores.agencies, email, log, logger, locale: config.defaultLocale }));

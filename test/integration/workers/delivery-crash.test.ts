@@ -5,6 +5,8 @@ import { deliverQueue } from '../../../src/jobs/workers';
 import { bullmq, createComplaint, deleteRedisPrefix, emit, makeKit, sleep, uniquePrefix, type WorkerKit } from './worker-kit';
 
 const ROOT = join(__dirname, '..', '..', '..');
+// Each case starts two worker processes (tsx compiles on start): slow on a loaded 2-core machine.
+jest.setTimeout(120_000);
 
 function startChild(env: Record<string, string>): { child: ChildProcess; exited: Promise<NodeJS.Signals | number | null> } {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'worker-child.ts')], {
@@ -59,7 +61,7 @@ describe('a worker killed mid-job (real Redis, separate processes)', () => {
     const second = startChild(childEnv(''));
     children.push(second.child);
     // The dead worker's lock expires (2 s here), the stalled check hands the job to the new worker.
-    await waitCompleted(deliverQueue('telegram'), 1, 20_000);
+    await waitCompleted(deliverQueue('telegram'), 1, 60_000);
     await sleep(500);
     expect(tg.textsTo('3030')).toHaveLength(1);
     expect(tg.textsTo('3030')[0]).toContain('Vui lòng gửi bản chụp giấy hẹn');

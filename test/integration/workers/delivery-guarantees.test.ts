@@ -18,7 +18,7 @@ describe('delivery guarantees (real Redis, fake Bot API)', () => {
   async function setup(options: Parameters<typeof startWorkers>[1] = {}): Promise<void> {
     prefix = uniquePrefix('guar');
     kit = makeKit({ TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url }, bullmq(prefix));
-    workers = await startWorkers({ ...kit.deps, senders: { telegram: telegramSender(kit.config) } }, { deadlines: { enabled: false }, backoffMs: 300, attempts: 3, ...options });
+    workers = await startWorkers({ ...kit.deps, senders: { telegram: telegramSender(kit.config, kit.deps.files) } }, { deadlines: { enabled: false }, backoffMs: 300, attempts: 3, ...options });
   }
   const sendsTo = (chat: string) => tg.callsOf('sendMessage').filter((c) => String(c.params.chat_id) === chat);
 

@@ -68,7 +68,7 @@ describe('Redis down for a while', () => {
     kit = makeKit({ TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url }, () =>
       new BullmqJobQueue({ connection: `redis://127.0.0.1:${redis.port}`, prefix, lockDurationMs: 2000, stalledIntervalMs: 1000 }),
     );
-    workers = await startWorkers({ ...kit.deps, senders: { telegram: telegramSender(kit.config) } }, { deadlines: { enabled: false }, backoffMs: 300, attempts: 5 });
+    workers = await startWorkers({ ...kit.deps, senders: { telegram: telegramSender(kit.config, kit.deps.files) } }, { deadlines: { enabled: false }, backoffMs: 300, attempts: 5 });
     relay = new OutboxRelay(kit.stores.complaints, kit.deps.queue, { intervalMs: 100, maxBackoffMs: 500, backoffMs: 300 });
     relay.start();
   });

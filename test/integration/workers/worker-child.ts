@@ -36,7 +36,8 @@ const dedupe: InboundDedupe = {
   release: (key) => inner.release(key),
   purgeExpired: () => inner.purgeExpired(),
 };
-const tg = telegramSender(config);
+const files = new LocalFileStore(join(dir, 'files'));
+const tg = telegramSender(config, files);
 const sender: ChannelSender = {
   channel: 'telegram',
   async send(to, message) {
@@ -45,7 +46,7 @@ const sender: ChannelSender = {
   },
 };
 const queue = new BullmqJobQueue({ connection: 'redis://127.0.0.1:6379', prefix: env.PAKN_PREFIX!, lockDurationMs: 2000, stalledIntervalMs: 1000 });
-const deps: AppDeps = { config, stores: { ...stores, dedupe }, files: new LocalFileStore(join(dir, 'files')), queue, logger: createLogger('silent'), clock: systemClock };
+const deps: AppDeps = { config, stores: { ...stores, dedupe }, files, queue, logger: createLogger('silent'), clock: systemClock };
 
 void startWorkers({ ...deps, senders: { telegram: sender } }, { deadlines: { enabled: false }, backoffMs: 200, attempts: 3 }).then(() => {
   process.stdout.write('ready\n');

@@ -7,13 +7,14 @@ import { loadConfig, type AppConfig } from '../../../src/config/config';
 import type { AppDeps } from '../../../src/deps';
 import type { Channel, ChannelRef, Complaint, NewComplaint } from '../../../src/domain/complaint';
 import type { DomainEvent, DomainEventType } from '../../../src/domain/events';
-import { systemClock, type ChannelSender, type JobQueue } from '../../../src/domain/ports';
+import { systemClock, type ChannelSender, type FileStore, type JobQueue } from '../../../src/domain/ports';
 import { LocalFileStore } from '../../../src/files';
 import { BullmqJobQueue } from '../../../src/jobs/bullmq/bullmq-job-queue';
 import { EVENTS_QUEUE } from '../../../src/jobs/workers';
 import { openSqliteStores, type SqliteStores } from '../../../src/persistence/sqlite';
 import { createLogger } from '../../../src/shared/logger';
 import { TelegramApi } from '../../../bots/telegram/telegram-api';
+import { TelegramSender } from '../../../bots/registry';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -37,19 +38,9 @@ export async function deleteRedisPrefix(prefix: string, url = REDIS_URL): Promis
   }
 }
 
-/** A Telegram ChannelSender over the project's Bot API client (what bots/registry wires in production). */
-export function telegramSender(config: AppConfig): ChannelSender {
-  const api = new TelegramApi(config.telegram!, 3000);
-  return {
-    channel: 'telegram',
-    async send(to, message) {
-      const r = await api.sendMessage({ chat_id: to.conversationId, text: message.text });
-      for (const f of message.files ?? []) {
-        await api.call('sendDocument', { chat_id: to.conversationId, document: f.storageKey, caption: f.name });
-      }
-      return { messageId: String(r.message_id) };
-    },
-  };
+/** The production Telegram sender (bots/registry.ts) pointed at the fake Bot API, with a short timeout. */
+export function telegramSender(config: AppConfig, files: FileStore): ChannelSender {
+  return new TelegramSender(new TelegramApi(config.telegram!, 3000), files);
 }
 
 export interface WorkerKit {
