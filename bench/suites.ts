@@ -4,4 +4,5 @@ import type { BenchSuite } from './types';
 export const suites: Array<() => Promise<BenchSuite>> = [
   () => import('./store-bench').then((m) => m.storeBench),
   () => import('./queue-bench').then((m) => m.queueBench),
+  () => import('./stats-bench').then((m) => m.statsBench),
 ];
