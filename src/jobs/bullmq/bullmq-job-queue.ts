@@ -263,19 +263,32 @@ export class BullmqJobQueue implements JobQueue {
   async close(timeoutMs = 10_000): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    // With Redis away nothing can be finished or handed back (running jobs come back when their
+    // locks expire), and a polite quit would wait for the reconnect: close at once instead.
+    const reachable = this.redis.status === 'ready';
     // Worker.close stops fetching and waits for the jobs it runs; past the timeout our processor stops
     // waiting for the handler and hands each job back to BullMQ's "move to wait" path (no attempt used).
     const closes = [...this.consumers.values()].map(async ({ worker, inFlight }) => {
-      const closed = worker.close();
+      const closed = worker.close(!reachable);
       if (!(await finishedWithin(closed, timeoutMs))) {
         for (const f of inFlight) f.abandon();
-        if (!(await finishedWithin(closed, 5000))) await worker.close(true);
+        await finishedWithin(closed, 5000);
       }
       await closed.catch((err: unknown) => this.logError('close', err));
     });
-    await Promise.all(closes);
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch((err: unknown) => this.logError('close', err))));
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    const all = (async () => {
+      await Promise.all(closes);
+      if (reachable) {
+        await Promise.all([...this.queues.values()].map((q) => q.close().catch((err: unknown) => this.logError('close', err))));
+      } else {
+        // Not awaited: ioredis never reports the end of a connection that is between reconnects.
+        for (const q of this.queues.values()) void q.disconnect().catch(() => undefined);
+      }
+    })();
+    // Redis may also vanish during the close: never hang a shutdown on it.
+    if (!(await finishedWithin(all, timeoutMs + 10_000))) this.logger.warn('job queue close timed out; Redis unreachable?');
+    if (reachable) await finishedWithin(this.redis.quit().catch(() => undefined), 2000);
+    this.redis.disconnect();
   }
 
   private async run(

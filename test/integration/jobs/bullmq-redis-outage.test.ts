@@ -92,4 +92,21 @@ describe('BullmqJobQueue while Redis is away', () => {
       await proxy.down();
     }
   });
+
+  it('closes promptly while Redis is away (a shutdown never hangs on it)', async () => {
+    const proxy = new CuttableProxy();
+    await proxy.up();
+    const queue = new BullmqJobQueue({ connection: `redis://127.0.0.1:${proxy.port}`, prefix });
+    let ran = false;
+    queue.process('outage-close', async () => {
+      ran = true;
+    });
+    await queue.enqueue('outage-close', 'x', {});
+    await waitFor(() => ran, 10_000, 'job before the outage');
+    await proxy.down();
+    await sleep(300);
+    const t = Date.now();
+    await queue.close(1000);
+    expect(Date.now() - t).toBeLessThan(5000);
+  });
 });
