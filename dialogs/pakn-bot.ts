@@ -6,12 +6,13 @@ import {
   type DialogContext,
   type DialogState,
   type FoundChoice,
+  type Choice,
 } from 'botbuilder-dialogs';
 import { detectOutOfScope } from '../src/application/citizen/out-of-scope';
 import { findAwaitingInfo, supplementComplaint } from '../src/application/citizen/supplement-complaint';
 import { AppError } from '../src/domain/errors';
 import { looksLikeTrackingCode, parseTrackingCode, formatTrackingCode } from '../src/domain/tracking-code';
-import { PaknChoicePrompt, type ChoiceItem } from './choice';
+import { matchChoice, PaknChoicePrompt, type ChoiceItem } from './choice';
 import { CollectDialog, inboundFiles, type CollectResult } from './collect-dialog';
 import { DialogIds as D, PromptIds as P } from './ids';
 import { addIntakeDialogs, ask } from './intake-dialogs';
@@ -123,16 +124,23 @@ export class PaknBot {
 
     // A message that is only a code: a lookup, at any point. Inside a dialog only a code with a valid
     // check symbol counts, so an 8-letter word typed as a title is not taken for one.
-    const top = dc.activeDialog?.id;
-    if (!hasFiles && looksLikeTrackingCode(text) && top !== P.Code) {
-      if (!dc.activeDialog || parseTrackingCode(text).ok) {
+    // The menu waiting for a pick is not work in progress: a message that is not one of its options is
+    // handled as if nothing were open (a code, a reply to a request for information, free text).
+    const menuOpen = dc.stack[0]?.id === D.Menu;
+    if (menuOpen && this.menuPick(dc, text) < 0) await dc.cancelAllDialogs();
+    const busy = !!dc.activeDialog;
+
+    // A message that is only a code: a lookup, at any point. Inside a dialog only a code with a valid
+    // check symbol counts, so an 8-letter word typed as a title is not taken for one.
+    if (!hasFiles && looksLikeTrackingCode(text) && dc.activeDialog?.id !== P.Code) {
+      if (!busy || parseTrackingCode(text).ok) {
         await replyStatus(this.svc, ctx, text);
-        if (dc.activeDialog) await dc.repromptDialog();
+        if (busy) await dc.repromptDialog();
         return;
       }
     }
 
-    if (dc.activeDialog) {
+    if (busy) {
       await dc.continueDialog();
       return;
     }
@@ -140,7 +148,7 @@ export class PaknBot {
     // No dialog running: a reply to a request for information, an out-of-scope request, or the menu.
     if (text || hasFiles) {
       const awaiting = await this.awaiting(ctx);
-      if (awaiting.length === 1 && !parseCommand(text)) {
+      if (awaiting.length === 1) {
         await dc.beginDialog(D.Supplement, { seed: true });
         return;
       }
@@ -150,7 +158,16 @@ export class PaknBot {
         return;
       }
     }
-    await dc.beginDialog(D.Menu, { greet: true });
+    if (menuOpen) await ctx.sendActivity(t('choices.retry'));
+    await dc.beginDialog(D.Menu, { greet: !menuOpen });
+  }
+
+  /** Which menu option the text picks (number, label, synonym), -1 if none. */
+  private menuPick(dc: DialogContext, text: string): number {
+    const prompt = dc.activeDialog;
+    const choices = (prompt?.state as { options?: { choices?: Choice[] } } | undefined)?.options?.choices;
+    if (!text || !choices || prompt?.id !== P.Choice) return -1;
+    return matchChoice(text, choices);
   }
 
   private async onCommand(dc: DialogContext, command: Command): Promise<void> {

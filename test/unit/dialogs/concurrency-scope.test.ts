@@ -66,8 +66,18 @@ describe('out of scope', () => {
     expect(reply).toContain('Luật Tố cáo');
     expect(reply).toContain('1. Đây là PAKN, tiếp tục');
     expect(await chat.sayText('Dừng lại')).toContain('Không có thông tin nào được lưu');
-    await chat.sayText('Cần tư vấn pháp luật về thừa kế');
+    await chat.sayText('/start');
+    expect(await chat.sayText('Cần tư vấn pháp luật về thừa kế')).toContain('trợ giúp pháp lý');
     expect(await chat.sayText('1')).toContain('Bạn có đồng ý');
+  });
+
+  it('should show the menu again after text that is no menu option', async () => {
+    const chat = h.chat();
+    await chat.sayText('/start');
+    const again = await chat.say('hôm nay trời đẹp');
+    expect(again[0]!.text).toContain('chưa hiểu');
+    expect(again[1]!.text).toContain('1. Gửi PAKN mới');
+    expect(again[1]!.text).not.toContain('Xin chào');
   });
 
   it('should catch a complaint written as the content and still accept it as a PAKN', async () => {
