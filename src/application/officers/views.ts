@@ -34,19 +34,21 @@ export interface InboxQuery {
  */
 export function inboxFilter(officer: Officer, query: InboxQuery, now: Date, agencies: readonly Agency[]): ComplaintFilter | null {
   const me = officer.agency;
+  // The subtree stays in every filter, also where `owners` narrows it: it is what the store's indexes
+  // serve best (owner root + status), and it keeps a view from ever reaching outside the subtree.
   const base: ComplaintFilter = { ownerSubtree: me };
   switch (query.view) {
     case 'new':
-      Object.assign(base, { ownerSubtree: undefined, owners: [me], status: ['received'] });
+      Object.assign(base, { owners: [me], status: ['received'] });
       break;
     case 'forwarded': {
       const units = agencies.filter((a) => a.code !== me && isInSubtree(a.code, me)).map((a) => a.code);
       if (units.length === 0) return null;
-      Object.assign(base, { ownerSubtree: undefined, owners: units });
+      Object.assign(base, { owners: units });
       break;
     }
     case 'direct':
-      Object.assign(base, { ownerSubtree: undefined, owners: [me], status: ['processing'] });
+      Object.assign(base, { owners: [me], status: ['processing'] });
       break;
     case 'awaiting_info':
       base.status = ['awaiting_info'];
@@ -71,6 +73,5 @@ export function inboxFilter(officer: Officer, query: InboxQuery, now: Date, agen
   if (query.to) base.to = query.to;
   if (query.overdue) base.overdueAt = now;
   if (query.q?.trim()) base.q = query.q.trim();
-  if (base.ownerSubtree === undefined) delete base.ownerSubtree;
   return base;
 }
