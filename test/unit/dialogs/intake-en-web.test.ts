@@ -85,6 +85,19 @@ describe('intake in English on the web chat (captcha)', () => {
     expect(h.stored).toHaveLength(1);
   });
 
+  it('should cancel in English and keep nothing', async () => {
+    const chat = h.chat({ channelId: 'zalo', locale: 'en' });
+    await chat.sayText('/new');
+    await chat.sayText('I agree');
+    await chat.sayText('1');
+    await chat.sayText('1');
+    await chat.sayText('A title');
+    await chat.sayText('Some content');
+    expect(await chat.sayText('cancel')).toContain('Cancelled. Nothing from this session was kept');
+    expect(await chat.sayText('/done')).toContain('1. Send a new PAKN');
+    expect(h.stored).toHaveLength(0);
+  });
+
   it('should not ask for a captcha on telegram', async () => {
     const chat = h.chat({ channelId: 'telegram', locale: 'en' });
     await walkToReview(chat);

@@ -88,6 +88,17 @@ describe('intake rules', () => {
     expect(summary).toContain('binh@example.vn');
   });
 
+  it('should refuse a name that is not one, and a file that turns out too large while downloading', async () => {
+    const chat = h.chat();
+    await walkTo(chat, 'files');
+    const hidden = inbound(Buffer.concat([PNG, Buffer.alloc(10 * 1024 * 1024)]), { name: 'no-size.png' });
+    expect(await chat.sayText(fileActivity(hidden))).toContain('Không nhận tệp "no-size.png"');
+    await chat.sayText('/skip');
+    expect(await chat.sayText('0912345678')).toContain('Họ tên không hợp lệ');
+    expect(await chat.sayText(fileActivity(inbound(PNG)))).toContain('nhập bằng chữ');
+    expect(await chat.sayText('Trần Thị Bình')).toContain('số điện thoại');
+  });
+
   it('should expire an idle dialog with a message on the next contact', async () => {
     const chat = h.chat();
     await walkTo(chat, 'content');
