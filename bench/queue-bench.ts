@@ -39,7 +39,11 @@ async function until(cond: () => Promise<boolean>, timeoutMs: number): Promise<v
 }
 
 async function rawBullmq(jobs: number, prefix: string): Promise<number> {
-  const connection = { host: new URL(REDIS_URL).hostname, port: Number(new URL(REDIS_URL).port || 6379), maxRetriesPerRequest: null };
+  const connection = {
+    host: new URL(REDIS_URL).hostname,
+    port: Number(new URL(REDIS_URL).port || 6379),
+    maxRetriesPerRequest: null,
+  };
   const queue = new Queue('raw', { connection, prefix });
   const worker = new Worker('raw', async () => undefined, { connection, prefix, concurrency: CONCURRENCY });
   await worker.waitUntilReady();
@@ -48,7 +52,11 @@ async function rawBullmq(jobs: number, prefix: string): Promise<number> {
     for (let i = 0; i < jobs; i += BULK) {
       const n = Math.min(BULK, jobs - i);
       await queue.addBulk(
-        Array.from({ length: n }, (_, j) => ({ name: 'x', data: { i: i + j }, opts: { removeOnComplete: { age: 86_400 } } })),
+        Array.from({ length: n }, (_, j) => ({
+          name: 'x',
+          data: { i: i + j },
+          opts: { removeOnComplete: { age: 86_400 } },
+        })),
       );
     }
     await until(async () => (await queue.getJobCounts('completed')).completed === jobs, 300_000);
@@ -97,7 +105,11 @@ export const queueBench: BenchSuite = {
         await bull.close();
       }
       const baseline = { name: 'raw BullMQ Queue+Worker', value: raw, unit: 'jobs/s' };
-      figures.push({ name: `raw BullMQ (${bullJobs} jobs, addBulk ${BULK}, concurrency ${CONCURRENCY})`, value: raw, unit: 'jobs/s' });
+      figures.push({
+        name: `raw BullMQ (${bullJobs} jobs, addBulk ${BULK}, concurrency ${CONCURRENCY})`,
+        value: raw,
+        unit: 'jobs/s',
+      });
       figures.push({
         name: `BullmqJobQueue end to end (${bullJobs} jobs)`,
         value: ours,

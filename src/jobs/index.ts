@@ -15,9 +15,12 @@ export { EVENTS_QUEUE } from './queue-names';
  * file of the stores. MongoDB without Redis has nowhere to keep jobs, so that is refused.
  */
 export function createJobQueue(config: AppConfig, sqliteDb?: Database, logger?: Logger): JobQueue {
-  if (config.redisUrl) return new BullmqJobQueue({ connection: config.redisUrl, prefix: config.redisPrefix, logger });
+  if (config.redisUrl)
+    return new BullmqJobQueue({ connection: config.redisUrl, prefix: config.redisPrefix, logger });
   if (!sqliteDb) {
-    throw new Error('REDIS_URL is required when the store is MongoDB: the embedded job queue lives in the SQLite file');
+    throw new Error(
+      'REDIS_URL is required when the store is MongoDB: the embedded job queue lives in the SQLite file',
+    );
   }
   return new EmbeddedJobQueue(sqliteDb, { logger });
 }

@@ -105,10 +105,16 @@ export class OutboxRelay {
         this.failures = 0;
       } catch (err) {
         this.failures++;
-        next = Math.min(this.options.maxBackoffMs ?? 30_000, this.intervalMs * 2 ** Math.min(this.failures - 1, 10));
+        next = Math.min(
+          this.options.maxBackoffMs ?? 30_000,
+          this.intervalMs * 2 ** Math.min(this.failures - 1, 10),
+        );
         // First failure and then every tenth, so an outage does not flood the log.
         if (this.failures === 1 || this.failures % 10 === 0) {
-          this.logger.warn({ err: errorMessage(err), failures: this.failures, retryInMs: next }, 'outbox relay failed; events stay in the outbox');
+          this.logger.warn(
+            { err: errorMessage(err), failures: this.failures, retryInMs: next },
+            'outbox relay failed; events stay in the outbox',
+          );
         }
       }
     })();

@@ -13,7 +13,12 @@ import {
   type ProcessOptions,
 } from '../../domain/ports';
 import { createLogger, type Logger } from '../../shared/logger';
-import { DEFAULT_KEEP_COMPLETED_MS, DEFAULT_KEEP_DEAD_MS, errorMessage, resolveEnqueue } from '../job-defaults';
+import {
+  DEFAULT_KEEP_COMPLETED_MS,
+  DEFAULT_KEEP_DEAD_MS,
+  errorMessage,
+  resolveEnqueue,
+} from '../job-defaults';
 import { ENQUEUE_ORDER_LUA, GATE_LUA, REAP_LUA, RELEASE_LUA, STILL_PARKED_LUA } from './redis-scripts';
 
 export interface BullmqJobQueueOptions {
@@ -70,7 +75,14 @@ function redisOptionsFrom(connection: string | RedisOptions): RedisOptions {
 
 type GateVerdict = [number, number, string, number];
 interface PaknCommands {
-  paknEnqueueOrder(order: string, seq: string, jobKey: string, parked: string, jobId: string, park: number): Promise<number>;
+  paknEnqueueOrder(
+    order: string,
+    seq: string,
+    jobKey: string,
+    parked: string,
+    jobId: string,
+    park: number,
+  ): Promise<number>;
   paknGate(...args: Array<string | number>): Promise<GateVerdict>;
   paknRelease(order: string, parked: string, jobId: string): Promise<string | null>;
   paknReap(order: string, jobId: string): Promise<number>;
@@ -151,7 +163,9 @@ export class BullmqJobQueue implements JobQueue {
       // not fetch it before its turn; the job ahead of it promotes it when it finishes. (A guess
       // only: the order itself is written after the add, below, and the gate has the last word.)
       const keys = [...new Set(keyed.map(({ r }) => r.rateKey!))];
-      const busy = await this.redis.pipeline(keys.map((k) => ['zcard', this.key(queue, `order:${k}`)])).exec();
+      const busy = await this.redis
+        .pipeline(keys.map((k) => ['zcard', this.key(queue, `order:${k}`)]))
+        .exec();
       const seen = new Set<string>();
       keys.forEach((k, i) => {
         const n = busy?.[i]?.[1];
@@ -172,7 +186,9 @@ export class BullmqJobQueue implements JobQueue {
     if (keyed.length > 0) {
       // After the add, so a key's order never names a job that does not exist (except after a crash
       // right here, which the gate repairs by adding the job when it runs).
-      const p = this.redis.pipeline() as unknown as PaknCommands & { exec(): Promise<Array<[Error | null, unknown]> | null> };
+      const p = this.redis.pipeline() as unknown as PaknCommands & {
+        exec(): Promise<Array<[Error | null, unknown]> | null>;
+      };
       for (const { r, park } of keyed) {
         const bullId = toBullId(r.id);
         void p.paknEnqueueOrder(
@@ -209,18 +225,27 @@ export class BullmqJobQueue implements JobQueue {
         prefix: this.options.prefix,
         concurrency: Math.max(1, options.concurrency ?? 1),
         // BullMQ treats an explicit `undefined` as a value, so only set what is given.
-        ...(options.limiter ? { limiter: { max: options.limiter.max, duration: options.limiter.durationMs } } : {}),
+        ...(options.limiter
+          ? { limiter: { max: options.limiter.max, duration: options.limiter.durationMs } }
+          : {}),
         ...(this.options.lockDurationMs !== undefined ? { lockDuration: this.options.lockDurationMs } : {}),
-        ...(this.options.stalledIntervalMs !== undefined ? { stalledInterval: this.options.stalledIntervalMs } : {}),
+        ...(this.options.stalledIntervalMs !== undefined
+          ? { stalledInterval: this.options.stalledIntervalMs }
+          : {}),
         // After a Redis outage, resume within seconds rather than BullMQ's default 15 s.
         runRetryDelay: 1000,
       },
     );
     worker.on('error', (err) => this.logError(`worker:${queue}`, err));
-    worker.on('stalled', (jobId) => this.logger.warn({ queue, jobId }, 'job stalled (its worker died or hung); it runs again'));
+    worker.on('stalled', (jobId) =>
+      this.logger.warn({ queue, jobId }, 'job stalled (its worker died or hung); it runs again'),
+    );
     worker.on('failed', (job, err) => {
       if (job && (job.finishedOn !== undefined || err instanceof UnrecoverableError)) {
-        this.logger.warn({ queue, jobId: job.data?.i, name: job.name, attempts: job.attemptsMade, err: errorMessage(err) }, 'job dead-lettered');
+        this.logger.warn(
+          { queue, jobId: job.data?.i, name: job.name, attempts: job.attemptsMade, err: errorMessage(err) },
+          'job dead-lettered',
+        );
       }
     });
     this.consumers.set(queue, { worker, inFlight });
@@ -245,8 +270,18 @@ export class BullmqJobQueue implements JobQueue {
     return true;
   }
 
-  async counts(queue: string): Promise<{ waiting: number; delayed: number; active: number; dead: number; completed: number }> {
-    const c = await this.queue(queue).getJobCounts('waiting', 'paused', 'prioritized', 'delayed', 'active', 'failed', 'completed');
+  async counts(
+    queue: string,
+  ): Promise<{ waiting: number; delayed: number; active: number; dead: number; completed: number }> {
+    const c = await this.queue(queue).getJobCounts(
+      'waiting',
+      'paused',
+      'prioritized',
+      'delayed',
+      'active',
+      'failed',
+      'completed',
+    );
     return {
       waiting: (c.waiting ?? 0) + (c.paused ?? 0) + (c.prioritized ?? 0),
       delayed: c.delayed ?? 0,
@@ -279,15 +314,24 @@ export class BullmqJobQueue implements JobQueue {
     const all = (async () => {
       await Promise.all(closes);
       if (reachable) {
-        await Promise.all([...this.queues.values()].map((q) => q.close().catch((err: unknown) => this.logError('close', err))));
+        await Promise.all(
+          [...this.queues.values()].map((q) =>
+            q.close().catch((err: unknown) => this.logError('close', err)),
+          ),
+        );
       } else {
         // Not awaited: ioredis never reports the end of a connection that is between reconnects.
         for (const q of this.queues.values()) void q.disconnect().catch(() => undefined);
       }
     })();
     // Redis may also vanish during the close: never hang a shutdown on it.
-    if (!(await finishedWithin(all, timeoutMs + 10_000))) this.logger.warn('job queue close timed out; Redis unreachable?');
-    if (reachable) await finishedWithin(this.redis.quit().catch(() => undefined), 2000);
+    if (!(await finishedWithin(all, timeoutMs + 10_000)))
+      this.logger.warn('job queue close timed out; Redis unreachable?');
+    if (reachable)
+      await finishedWithin(
+        this.redis.quit().catch(() => undefined),
+        2000,
+      );
     this.redis.disconnect();
   }
 
@@ -335,7 +379,12 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   /** True when the job may run now; otherwise it has been moved aside and BullMQ is told so by the thrown error. */
-  private async gate(queue: string, job: Job<Envelope>, token: string | undefined, options: ProcessOptions): Promise<boolean> {
+  private async gate(
+    queue: string,
+    job: Job<Envelope>,
+    token: string | undefined,
+    options: ProcessOptions,
+  ): Promise<boolean> {
     const env = job.data;
     const keyed = env.k !== undefined;
     const bullId = job.id!;
@@ -367,7 +416,13 @@ export class BullmqJobQueue implements JobQueue {
         }
         await job.moveToDelayed(Date.now() + PARKED_RECHECK_MS, token);
         // The job ahead may have finished while we were moving aside, too early for its promote.
-        if ((await this.redis.paknStillParked(this.key(queue, `order:${env.k}`), this.key(queue, 'parked'), bullId)) === 1) {
+        if (
+          (await this.redis.paknStillParked(
+            this.key(queue, `order:${env.k}`),
+            this.key(queue, 'parked'),
+            bullId,
+          )) === 1
+        ) {
           await job.promote().catch(() => undefined);
         }
         throw new DelayedError();
@@ -386,7 +441,11 @@ export class BullmqJobQueue implements JobQueue {
   /** The key's next job may start; if it was parked waiting for its turn, wake it now. */
   private async release(queue: string, job: Job<Envelope>): Promise<void> {
     try {
-      const next = await this.redis.paknRelease(this.key(queue, `order:${job.data.k}`), this.key(queue, 'parked'), job.id!);
+      const next = await this.redis.paknRelease(
+        this.key(queue, `order:${job.data.k}`),
+        this.key(queue, 'parked'),
+        job.id!,
+      );
       // If it is not delayed (yet), it is between its gate and its move aside and promotes itself.
       if (next) await this.promote(queue, next);
     } catch (err) {
@@ -421,7 +480,9 @@ export class BullmqJobQueue implements JobQueue {
       ...(delayMs > 0 ? { delay: delayMs } : {}),
       attempts: r.attempts,
       backoff: { type: 'exponential', delay: r.backoffMs },
-      removeOnComplete: { age: Math.ceil((this.options.keepCompletedMs ?? DEFAULT_KEEP_COMPLETED_MS) / 1000) },
+      removeOnComplete: {
+        age: Math.ceil((this.options.keepCompletedMs ?? DEFAULT_KEEP_COMPLETED_MS) / 1000),
+      },
       removeOnFail: { age: Math.ceil((this.options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS) / 1000) },
     };
   }
@@ -431,7 +492,10 @@ export class BullmqJobQueue implements JobQueue {
     if (!q) {
       // Its own connection (BullMQ bundles a different ioredis than ours, so instances are not shared);
       // like ours it fails fast while Redis is away.
-      q = new Queue(name, { connection: { ...this.base, maxRetriesPerRequest: 1 }, prefix: this.options.prefix });
+      q = new Queue(name, {
+        connection: { ...this.base, maxRetriesPerRequest: 1 },
+        prefix: this.options.prefix,
+      });
       q.on('error', (err) => this.logError(`queue:${name}`, err));
       this.queues.set(name, q);
     }
@@ -457,7 +521,13 @@ async function finishedWithin(p: Promise<unknown>, ms: number): Promise<boolean>
     timer = setTimeout(() => resolve(false), ms);
   });
   try {
-    return await Promise.race([p.then(() => true as const, () => true as const), timeout]);
+    return await Promise.race([
+      p.then(
+        () => true as const,
+        () => true as const,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -13,7 +13,13 @@ import {
   type RateLimit,
 } from '../../domain/ports';
 import { createLogger, type Logger } from '../../shared/logger';
-import { backoffDelay, DEFAULT_KEEP_COMPLETED_MS, DEFAULT_KEEP_DEAD_MS, errorMessage, resolveEnqueue } from '../job-defaults';
+import {
+  backoffDelay,
+  DEFAULT_KEEP_COMPLETED_MS,
+  DEFAULT_KEEP_DEAD_MS,
+  errorMessage,
+  resolveEnqueue,
+} from '../job-defaults';
 import { SlidingWindow } from './sliding-window';
 
 export interface EmbeddedJobQueueOptions {
@@ -173,7 +179,9 @@ export class EmbeddedJobQueue implements JobQueue {
                AND o.state IN ('waiting', 'active') AND o.ord < j.ord))
          ORDER BY j.run_at, j.ord LIMIT ?`,
       ),
-      claim: db.prepare(`UPDATE jobs SET state = 'active', lease_token = ?, lease_until = ? WHERE seq = ? AND state = 'waiting'`),
+      claim: db.prepare(
+        `UPDATE jobs SET state = 'active', lease_token = ?, lease_until = ? WHERE seq = ? AND state = 'waiting'`,
+      ),
       reclaim: db.prepare(
         `UPDATE jobs SET state = 'waiting', lease_token = NULL, lease_until = NULL WHERE queue = ? AND state = 'active' AND lease_until < ?`,
       ),
@@ -188,9 +196,13 @@ export class EmbeddedJobQueue implements JobQueue {
         `UPDATE jobs SET state = 'dead', attempts_made = ?, failed_reason = ?, finished_at = ?, lease_token = NULL, lease_until = NULL
          WHERE seq = ? AND lease_token = ?`,
       ),
-      release: db.prepare(`UPDATE jobs SET state = 'waiting', lease_token = NULL, lease_until = NULL WHERE seq = ? AND lease_token = ?`),
+      release: db.prepare(
+        `UPDATE jobs SET state = 'waiting', lease_token = NULL, lease_until = NULL WHERE seq = ? AND lease_token = ?`,
+      ),
       renew: db.prepare(`UPDATE jobs SET lease_until = ? WHERE seq = ? AND lease_token = ?`),
-      counts: db.prepare(`SELECT state, run_at > ? AS delayed, COUNT(*) AS n FROM jobs WHERE queue = ? GROUP BY state, delayed`),
+      counts: db.prepare(
+        `SELECT state, run_at > ? AS delayed, COUNT(*) AS n FROM jobs WHERE queue = ? GROUP BY state, delayed`,
+      ),
       listDead: db.prepare(
         `SELECT seq, queue, id, name, data, attempts_made, max_attempts, backoff_ms, rate_key, failed_reason, finished_at
          FROM jobs WHERE queue = ? AND state = 'dead' ORDER BY finished_at DESC, seq DESC LIMIT ?`,
@@ -199,7 +211,9 @@ export class EmbeddedJobQueue implements JobQueue {
         `UPDATE jobs SET state = 'waiting', attempts_made = 0, run_at = ?, ord = ?, finished_at = NULL
          WHERE queue = ? AND id = ? AND state = 'dead'`,
       ),
-      purge: db.prepare(`DELETE FROM jobs WHERE (state = 'completed' AND finished_at < ?) OR (state = 'dead' AND finished_at < ?)`),
+      purge: db.prepare(
+        `DELETE FROM jobs WHERE (state = 'completed' AND finished_at < ?) OR (state = 'dead' AND finished_at < ?)`,
+      ),
     };
   }
 
@@ -210,25 +224,27 @@ export class EmbeddedJobQueue implements JobQueue {
 
   async enqueueMany<T>(queue: string, jobs: Array<NewJob<T>>): Promise<string[]> {
     const now = Date.now();
-    const ids = this.db.transaction(() => {
-      let ord = this.sql.maxOrd.get()?.m ?? 0;
-      return jobs.map((job) => {
-        const r = resolveEnqueue(job.options);
-        this.sql.insert.run({
-          queue,
-          id: r.id,
-          name: job.name,
-          data: JSON.stringify(job.data ?? null),
-          runAt: now + r.delayMs,
-          ord: ++ord,
-          attempts: r.attempts,
-          backoffMs: r.backoffMs,
-          rateKey: r.rateKey ?? null,
-          now,
+    const ids = this.db
+      .transaction(() => {
+        let ord = this.sql.maxOrd.get()?.m ?? 0;
+        return jobs.map((job) => {
+          const r = resolveEnqueue(job.options);
+          this.sql.insert.run({
+            queue,
+            id: r.id,
+            name: job.name,
+            data: JSON.stringify(job.data ?? null),
+            runAt: now + r.delayMs,
+            ord: ++ord,
+            attempts: r.attempts,
+            backoffMs: r.backoffMs,
+            rateKey: r.rateKey ?? null,
+            now,
+          });
+          return r.id;
         });
-        return r.id;
-      });
-    }).immediate();
+      })
+      .immediate();
     const c = this.consumers.get(queue);
     if (c) this.wake(c);
     return ids;
@@ -237,7 +253,13 @@ export class EmbeddedJobQueue implements JobQueue {
   process<T>(queue: string, handler: JobHandler<T>, options: ProcessOptions = {}): void {
     if (this.consumers.has(queue)) throw new Error(`queue ${queue} already has a handler in this JobQueue`);
     if (this.closing) throw new Error('JobQueue is closing');
-    const c = new Consumer(queue, handler as JobHandler, Math.max(1, options.concurrency ?? 1), options.limiter, options.perKeyLimiter);
+    const c = new Consumer(
+      queue,
+      handler as JobHandler,
+      Math.max(1, options.concurrency ?? 1),
+      options.limiter,
+      options.perKeyLimiter,
+    );
     this.consumers.set(queue, c);
     this.leaseTimer ??= setInterval(() => this.renewLeases(), Math.max(50, Math.floor(this.leaseMs / 3)));
     this.purgeTimer ??= setInterval(() => this.purge(), 60_000);
@@ -256,16 +278,20 @@ export class EmbeddedJobQueue implements JobQueue {
   }
 
   async retryDead(queue: string, jobId: string): Promise<boolean> {
-    const changed = this.db.transaction(() => {
-      const ord = (this.sql.maxOrd.get()?.m ?? 0) + 1;
-      return this.sql.retryDead.run(Date.now(), ord, queue, jobId).changes;
-    }).immediate();
+    const changed = this.db
+      .transaction(() => {
+        const ord = (this.sql.maxOrd.get()?.m ?? 0) + 1;
+        return this.sql.retryDead.run(Date.now(), ord, queue, jobId).changes;
+      })
+      .immediate();
     const c = this.consumers.get(queue);
     if (c && changed) this.wake(c);
     return changed === 1;
   }
 
-  async counts(queue: string): Promise<{ waiting: number; delayed: number; active: number; dead: number; completed: number }> {
+  async counts(
+    queue: string,
+  ): Promise<{ waiting: number; delayed: number; active: number; dead: number; completed: number }> {
     this.flush();
     const out = { waiting: 0, delayed: 0, active: 0, dead: 0, completed: 0 };
     for (const r of this.sql.counts.all(Date.now(), queue)) {
@@ -343,12 +369,15 @@ export class EmbeddedJobQueue implements JobQueue {
           kw?.record(now);
         }
         if (chosen.length > 0) {
-          this.db.transaction(() => {
-            for (const row of chosen) {
-              const token = randomUUID();
-              if (this.sql.claim.run(token, now + this.leaseMs, row.seq).changes === 1) claimed.push({ row, token });
-            }
-          }).immediate();
+          this.db
+            .transaction(() => {
+              for (const row of chosen) {
+                const token = randomUUID();
+                if (this.sql.claim.run(token, now + this.leaseMs, row.seq).changes === 1)
+                  claimed.push({ row, token });
+              }
+            })
+            .immediate();
         }
       }
       for (const { row, token } of claimed) this.start(c, row, token);
@@ -379,16 +408,29 @@ export class EmbeddedJobQueue implements JobQueue {
         if (!c.running.has(token)) return;
         const now = Date.now();
         if (err instanceof RetryLaterError) {
-          this.write(() => this.sql.reschedule.run(now + Math.max(0, err.delayMs), row.attempts_made, row.failed_reason, row.seq, token));
+          this.write(() =>
+            this.sql.reschedule.run(
+              now + Math.max(0, err.delayMs),
+              row.attempts_made,
+              row.failed_reason,
+              row.seq,
+              token,
+            ),
+          );
           return;
         }
         const made = row.attempts_made + 1;
         const reason = errorMessage(err);
         if (err instanceof PermanentJobError || made >= row.max_attempts) {
-          this.logger.warn({ queue: row.queue, jobId: row.id, name: row.name, attempts: made, err: reason }, 'job dead-lettered');
+          this.logger.warn(
+            { queue: row.queue, jobId: row.id, name: row.name, attempts: made, err: reason },
+            'job dead-lettered',
+          );
           this.write(() => this.sql.dead.run(made, reason, now, row.seq, token));
         } else {
-          this.write(() => this.sql.reschedule.run(now + backoffDelay(row.backoff_ms, made), made, reason, row.seq, token));
+          this.write(() =>
+            this.sql.reschedule.run(now + backoffDelay(row.backoff_ms, made), made, reason, row.seq, token),
+          );
         }
       } finally {
         c.running.delete(token);
@@ -412,9 +454,11 @@ export class EmbeddedJobQueue implements JobQueue {
     if (this.pendingWrites.length === 0) return;
     const ops = this.pendingWrites.splice(0);
     try {
-      this.db.transaction(() => {
-        for (const op of ops) op();
-      }).immediate();
+      this.db
+        .transaction(() => {
+          for (const op of ops) op();
+        })
+        .immediate();
     } catch (err) {
       // The jobs stay active; their leases expire and they run again (at least once).
       this.logger.error({ err: errorMessage(err), jobs: ops.length }, 'job queue write failed');
@@ -426,9 +470,11 @@ export class EmbeddedJobQueue implements JobQueue {
     const all = [...this.consumers.values()].flatMap((c) => [...c.running.values()]);
     if (all.length === 0) return;
     try {
-      this.db.transaction(() => {
-        for (const r of all) this.sql.renew.run(until, r.seq, r.token);
-      }).immediate();
+      this.db
+        .transaction(() => {
+          for (const r of all) this.sql.renew.run(until, r.seq, r.token);
+        })
+        .immediate();
     } catch (err) {
       this.logger.error({ err: errorMessage(err) }, 'job lease renewal failed');
     }
@@ -437,7 +483,10 @@ export class EmbeddedJobQueue implements JobQueue {
   private purge(): void {
     const now = Date.now();
     try {
-      this.sql.purge.run(now - (this.options.keepCompletedMs ?? DEFAULT_KEEP_COMPLETED_MS), now - (this.options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS));
+      this.sql.purge.run(
+        now - (this.options.keepCompletedMs ?? DEFAULT_KEEP_COMPLETED_MS),
+        now - (this.options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS),
+      );
     } catch (err) {
       this.logger.error({ err: errorMessage(err) }, 'job purge failed');
     }

@@ -17,7 +17,11 @@ export interface QueueHarness {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -151,7 +155,13 @@ export function queueContract(kind: string, makeHarness: () => Promise<QueueHarn
       expect(attempts).toEqual([1, 2]);
       const dead = await q.listDead(name);
       expect(dead).toHaveLength(1);
-      expect(dead[0]).toMatchObject({ id: 'dead:1', name: 'send', data: { to: 'chat-1' }, failedReason: 'gateway said no', maxAttempts: 2 });
+      expect(dead[0]).toMatchObject({
+        id: 'dead:1',
+        name: 'send',
+        data: { to: 'chat-1' },
+        failedReason: 'gateway said no',
+        maxAttempts: 2,
+      });
       expect(dead[0]!.failedAt).toBeInstanceOf(Date);
       expect(await q.retryDead(name, 'no-such-job')).toBe(false);
       fail = false;
@@ -209,7 +219,10 @@ export function queueContract(kind: string, makeHarness: () => Promise<QueueHarn
         { concurrency: 4, limiter: { max: 5, durationMs: 500 } },
       );
       const t0 = Date.now();
-      await q.enqueueMany!(name, Array.from({ length: 16 }, (_, i) => ({ name: 'x', data: i })));
+      await q.enqueueMany!(
+        name,
+        Array.from({ length: 16 }, (_, i) => ({ name: 'x', data: i })),
+      );
       await waitFor(() => starts.length === 16, 20_000, '16 jobs');
       expect(maxInWindow(starts, 500 - WINDOW_SLACK_MS)).toBeLessThanOrEqual(5);
       // 16 jobs at 5 per 500 ms need at least three full windows after the first start.
@@ -230,11 +243,16 @@ export function queueContract(kind: string, makeHarness: () => Promise<QueueHarn
       );
       const jobs = [];
       for (let i = 0; i < 4; i++) {
-        for (const key of ['chat-a', 'chat-b']) jobs.push({ name: 'x', data: { key }, options: { rateKey: key } });
+        for (const key of ['chat-a', 'chat-b'])
+          jobs.push({ name: 'x', data: { key }, options: { rateKey: key } });
         jobs.push({ name: 'x', data: { key: 'none' } });
       }
       await q.enqueueMany!(name, jobs);
-      await waitFor(() => (starts.get('chat-a')?.length ?? 0) === 4 && (starts.get('chat-b')?.length ?? 0) === 4, 20_000, 'keyed jobs');
+      await waitFor(
+        () => (starts.get('chat-a')?.length ?? 0) === 4 && (starts.get('chat-b')?.length ?? 0) === 4,
+        20_000,
+        'keyed jobs',
+      );
       await waitFor(() => (starts.get('none')?.length ?? 0) === 4, 5000, 'unkeyed jobs');
       for (const key of ['chat-a', 'chat-b']) {
         expect(maxInWindow(starts.get(key)!, 300 - WINDOW_SLACK_MS)).toBe(1);
@@ -274,7 +292,8 @@ export function queueContract(kind: string, makeHarness: () => Promise<QueueHarn
       );
       const keys = ['k1', 'k2', 'k3'];
       for (let i = 0; i < 10; i++) {
-        for (const key of keys) await q.enqueue(name, 'x', { key, i }, { rateKey: key, attempts: 3, backoffMs: 50 });
+        for (const key of keys)
+          await q.enqueue(name, 'x', { key, i }, { rateKey: key, attempts: 3, backoffMs: 50 });
       }
       await waitFor(() => keys.every((k) => (order.get(k)?.length ?? 0) === 10), 30_000, 'all keyed jobs');
       const expected = Array.from({ length: 10 }, (_, i) => i);
@@ -358,9 +377,13 @@ export function queueContract(kind: string, makeHarness: () => Promise<QueueHarn
 
     it('a job whose process was killed mid-run is run again by another instance', async () => {
       const name = qname();
-      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'crash-child.ts'), ...harness.childArgs(), name], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(__dirname, 'crash-child.ts'), ...harness.childArgs(), name],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       let out = '';
       child.stdout.on('data', (b: Buffer) => (out += b.toString()));
       try {

@@ -30,7 +30,14 @@ function draft(): NewComplaint {
 }
 
 function eventsFor(types: DomainEventType[]): (code: string) => DomainEvent[] {
-  return (code) => types.map((type) => ({ id: randomUUID(), type, code: code as DomainEvent['code'], at: new Date(), data: { n: types.indexOf(type) } }));
+  return (code) =>
+    types.map((type) => ({
+      id: randomUUID(),
+      type,
+      code: code as DomainEvent['code'],
+      at: new Date(),
+      data: { n: types.indexOf(type) },
+    }));
 }
 
 describe('OutboxRelay', () => {
@@ -69,7 +76,12 @@ describe('OutboxRelay', () => {
     const first = seen.find((j) => j.data.code === a.code)!;
     const original = pending.find((e) => e.code === a.code)!;
     expect(first).toMatchObject({ id: original.id, name: 'complaint.received', rateKey: a.code });
-    expect(first.data).toMatchObject({ id: original.id, type: 'complaint.received', code: a.code, at: original.at.toISOString() });
+    expect(first.data).toMatchObject({
+      id: original.id,
+      type: 'complaint.received',
+      code: a.code,
+      at: original.at.toISOString(),
+    });
   });
 
   it('a relay that fails between enqueue and mark enqueues each event once when it runs again', async () => {
@@ -98,7 +110,8 @@ describe('OutboxRelay', () => {
     const outage: JobQueue = {
       kind: 'embedded',
       enqueue: (q, n, d, o) => (down ? Promise.reject(new Error('ECONNREFUSED')) : queue.enqueue(q, n, d, o)),
-      enqueueMany: (q, jobs) => (down ? Promise.reject(new Error('ECONNREFUSED')) : queue.enqueueMany!(q, jobs)),
+      enqueueMany: (q, jobs) =>
+        down ? Promise.reject(new Error('ECONNREFUSED')) : queue.enqueueMany!(q, jobs),
       process: () => undefined,
       listDead: (q) => queue.listDead(q),
       retryDead: (q, id) => queue.retryDead(q, id),
@@ -116,7 +129,11 @@ describe('OutboxRelay', () => {
     expect(await stores.complaints.pendingEvents(10)).toHaveLength(1);
     expect((await queue.counts(EVENTS_QUEUE)).waiting).toBe(0);
     down = false;
-    await waitFor(async () => (await queue.counts(EVENTS_QUEUE)).waiting === 1, 5000, 'relay after the outage');
+    await waitFor(
+      async () => (await queue.counts(EVENTS_QUEUE)).waiting === 1,
+      5000,
+      'relay after the outage',
+    );
     expect(await stores.complaints.pendingEvents(10)).toEqual([]);
   });
 
@@ -140,7 +157,12 @@ describe('OutboxRelay', () => {
       await bull.close(500);
       await dropPrefix(REDIS_URL, prefix);
     });
-    const types: DomainEventType[] = ['complaint.received', 'complaint.forwarded', 'complaint.info_requested', 'complaint.answered'];
+    const types: DomainEventType[] = [
+      'complaint.received',
+      'complaint.forwarded',
+      'complaint.info_requested',
+      'complaint.answered',
+    ];
     const c = await stores.complaints.create(draft(), eventsFor(types));
     const pending = (await stores.complaints.pendingEvents(10)).map((p) => p.event);
     const relay = new OutboxRelay(stores.complaints, bull);
@@ -162,7 +184,12 @@ describe('OutboxRelay', () => {
       EVENTS_QUEUE,
       pending.map((e) => ({ name: e.type, data: e, options: { jobId: e.id, rateKey: e.code } })),
     );
-    await bull.enqueue(EVENTS_QUEUE, 'complaint.published', { ...pending[0]!, id: 'sentinel', type: 'complaint.published' }, { jobId: 'sentinel', rateKey: c.code });
+    await bull.enqueue(
+      EVENTS_QUEUE,
+      'complaint.published',
+      { ...pending[0]!, id: 'sentinel', type: 'complaint.published' },
+      { jobId: 'sentinel', rateKey: c.code },
+    );
     await waitFor(() => seen.length === 5, 10_000, 'sentinel');
     expect(seen).toEqual([...types, 'complaint.published']);
   });
