@@ -13,6 +13,11 @@ import { isDuplicateKeyError } from './mongo-errors';
  * leaves the filter unmatched, so the upsert's insert collides on `_id` and the claim is refused.
  * The unique `_id` index makes two concurrent claims of one key resolve to exactly one winner.
  */
+/** Matches the record of `key` only if it has expired; absent or live, the upsert inserts (and collides if live). */
+export function claimFilter(key: string, now: Date) {
+  return { _id: key, expiresAt: { $lte: now } };
+}
+
 export class MongoInboundDedupe implements InboundDedupe {
   constructor(
     private readonly model: Model<InboundDedupeDocument>,
@@ -20,6 +25,7 @@ export class MongoInboundDedupe implements InboundDedupe {
   ) {}
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
+    if (typeof key !== 'string') throw new TypeError('dedupe key must be a string');
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + Math.max(1, Math.floor(ttlMs)));
     try {

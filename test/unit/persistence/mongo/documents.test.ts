@@ -16,6 +16,7 @@ import {
   inboundDedupeSchema,
 } from '../../../../src/persistence/mongo/documents';
 import { isDuplicateKeyError } from '../../../../src/persistence/mongo/mongo-errors';
+import { claimFilter } from '../../../../src/persistence/mongo/mongo-inbound-dedupe';
 
 type IndexSpec = [Record<string, unknown>, Record<string, unknown>];
 
@@ -199,5 +200,17 @@ describe('isDuplicateKeyError', () => {
     expect(isDuplicateKeyError({ code: 11001 })).toBe(false);
     expect(isDuplicateKeyError(null)).toBe(false);
     expect(isDuplicateKeyError(new Error('boom'))).toBe(false);
+  });
+});
+
+describe('dedupe claim filter', () => {
+  it('should match only an expired record of the key, and cast as written', () => {
+    const conn = mongoose.createConnection();
+    const Dedupe = conn.model('DedupeProbe', inboundDedupeSchema());
+    const now = new Date('2026-11-28T00:00:00Z');
+    const filter = claimFilter('telegram:1', now);
+    expect(filter).toEqual({ _id: 'telegram:1', expiresAt: { $lte: now } });
+    expect(Dedupe.updateOne(filter, { $set: { expiresAt: now } }, { upsert: true }).cast()).toEqual(filter);
+    return conn.close();
   });
 });
