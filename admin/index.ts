@@ -32,10 +32,16 @@ export async function registerAdmin(app: FastifyInstance, options: AdminPluginOp
     limits: deps.config.limits,
   });
   await app.register(async (scope) => {
-    await scope.register(multipart, { limits: { fileSize: deps.config.limits.maxFileBytes, files: deps.config.limits.maxAttachments } });
+    await scope.register(multipart, {
+      limits: { fileSize: deps.config.limits.maxFileBytes, files: deps.config.limits.maxAttachments },
+    });
     await scope.register(complaintRoutes, { deps, workflow });
   });
   await app.register(directoryRoutes, { deps });
   await app.register(personalDataRoutes, { deps });
-  await app.register(publicRoutes, { deps, lookupsPerMinute: options.lookupsPerMinute, searchesPerMinute: options.searchesPerMinute });
+  await app.register(publicRoutes, {
+    deps,
+    lookupsPerMinute: options.lookupsPerMinute,
+    searchesPerMinute: options.searchesPerMinute,
+  });
 }

@@ -31,14 +31,36 @@ interface Res {
   body: string;
 }
 
-function httpCall(agent: Agent, port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Res> {
+function httpCall(
+  agent: Agent,
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<Res> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: {
+          ...headers,
+          ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     if (body) req.write(body);
     req.end();
@@ -56,7 +78,11 @@ async function timed(n: number, op: (i: number) => Promise<void>): Promise<numbe
 }
 
 /** Requests per second with `clients` keep-alive connections each sending back to back for `ms`. */
-async function throughput(clients: number, ms: number, op: (agent: Agent, i: number) => Promise<void>): Promise<number> {
+async function throughput(
+  clients: number,
+  ms: number,
+  op: (agent: Agent, i: number) => Promise<void>,
+): Promise<number> {
   let done = 0;
   const until = Date.now() + ms;
   const start = Date.now();
@@ -91,41 +117,93 @@ export const adminBench: BenchSuite = {
     const gen = makeGenerator(nowMs, 4242, total);
     const answerable: Array<{ code: string; version: number; owner: string }> = [];
     const t0 = Date.now();
-    for (let done = 0; done < total; ) {
+    for (let done = 0; done < total;) {
       const n = Math.min(20_000, total - done);
       const rows: Complaint[] = [];
       for (let i = 0; i < n; i++) {
         const { row } = gen();
         rows.push(row);
         // Open PAKN held by a processing unit: each is answered by that unit's account.
-        if (row.owner.includes('.') && (row.status === 'received' || row.status === 'processing')) answerable.push({ code: row.code, version: row.version, owner: row.owner });
+        if (row.owner.includes('.') && (row.status === 'received' || row.status === 'processing'))
+          answerable.push({ code: row.code, version: row.version, owner: row.owner });
       }
       stores.complaints.bulkInsert(rows);
       done += n;
       if (done % 200_000 === 0 || done === total) log(`loaded ${done} PAKN`);
     }
-    log(`load took ${((Date.now() - t0) / 1000).toFixed(0)} s; ${answerable.length} answerable PAKN held by units`);
+    log(
+      `load took ${((Date.now() - t0) / 1000).toFixed(0)} s; ${answerable.length} answerable PAKN held by units`,
+    );
     await stores.close();
     stores = openSqliteStores({ file });
 
     // The agency tree the generator uses, and two officers.
-    const tops = [...new Set((await stores.complaints.countBy('owner', {})).map((r) => r.key.split('.')[0]!))].filter((c) => c !== 'vpcp');
-    await stores.agencies.create({ code: 'vpcp', name: 'Văn phòng Chính phủ', kind: 'central', parent: null, reviewBeforePublish: false, active: true });
+    const tops = [
+      ...new Set((await stores.complaints.countBy('owner', {})).map((r) => r.key.split('.')[0]!)),
+    ].filter((c) => c !== 'vpcp');
+    await stores.agencies.create({
+      code: 'vpcp',
+      name: 'Văn phòng Chính phủ',
+      kind: 'central',
+      parent: null,
+      reviewBeforePublish: false,
+      active: true,
+    });
     for (const top of tops) {
-      await stores.agencies.create({ code: top, name: top.toUpperCase(), kind: 'ministry', parent: 'vpcp', reviewBeforePublish: false, active: true });
-      for (const u of ['tchq', 'sxd', 'stc']) await stores.agencies.create({ code: `${top}.${u}`, name: `${top}.${u}`, kind: 'unit', parent: top, reviewBeforePublish: false, active: true });
+      await stores.agencies.create({
+        code: top,
+        name: top.toUpperCase(),
+        kind: 'ministry',
+        parent: 'vpcp',
+        reviewBeforePublish: false,
+        active: true,
+      });
+      for (const u of ['tchq', 'sxd', 'stc'])
+        await stores.agencies.create({
+          code: `${top}.${u}`,
+          name: `${top}.${u}`,
+          kind: 'unit',
+          parent: top,
+          reviewBeforePublish: false,
+          active: true,
+        });
     }
     const hash = bcrypt.hashSync(PASSWORD, 4);
     const now = new Date();
     const units = (await stores.agencies.list()).filter((a) => a.kind === 'unit').map((a) => a.code);
-    for (const [username, agency, role] of [['btc.nl', 'btc', 'reception'] as const, ...units.map((u) => [`${u}.nl`, u, 'processing'] as const)]) {
-      await stores.accounts.create({ username, displayName: username, agency, role, passwordHash: hash, active: true, failedLogins: 0, lockedUntil: null, createdAt: now, updatedAt: now });
+    for (const [username, agency, role] of [
+      ['btc.nl', 'btc', 'reception'] as const,
+      ...units.map((u) => [`${u}.nl`, u, 'processing'] as const),
+    ]) {
+      await stores.accounts.create({
+        username,
+        displayName: username,
+        agency,
+        role,
+        passwordHash: hash,
+        active: true,
+        failedLogins: 0,
+        lockedUntil: null,
+        createdAt: now,
+        updatedAt: now,
+      });
     }
 
     const logger = createLogger('silent');
-    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', JWT_SECRET: 'admin-bench-secret-0123456789abcdefghij' });
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      JWT_SECRET: 'admin-bench-secret-0123456789abcdefghij',
+    });
     const queue = new EmbeddedJobQueue(stores.db, { logger });
-    const deps: AppDeps = { config, stores, files: new LocalFileStore(join(dataDir, 'files')), queue, logger, clock: systemClock };
+    const deps: AppDeps = {
+      config,
+      stores,
+      files: new LocalFileStore(join(dataDir, 'files')),
+      queue,
+      logger,
+      clock: systemClock,
+    };
     const app = await buildApp(deps);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as AddressInfo).port;
@@ -138,7 +216,14 @@ export const adminBench: BenchSuite = {
     try {
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
       const tokenOf = async (username: string) => {
-        const r = await httpCall(agent, port, 'POST', '/api/admin/auth/login', {}, JSON.stringify({ username, password: PASSWORD }));
+        const r = await httpCall(
+          agent,
+          port,
+          'POST',
+          '/api/admin/auth/login',
+          {},
+          JSON.stringify({ username, password: PASSWORD }),
+        );
         if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.body}`);
         return `Bearer ${(JSON.parse(r.body) as { accessToken: string }).accessToken}`;
       };
@@ -146,12 +231,21 @@ export const adminBench: BenchSuite = {
       const processing = await tokenOf('btc.tchq.nl');
       const unitTokens = new Map<string, string>();
       for (const u of units) unitTokens.set(u, await tokenOf(`${u}.nl`));
-      const inboxPath = (i: number) => `/api/admin/complaints?limit=20${VIEWS[i % VIEWS.length] ? `&view=${VIEWS[i % VIEWS.length]}` : ''}`;
+      const inboxPath = (i: number) =>
+        `/api/admin/complaints?limit=20${VIEWS[i % VIEWS.length] ? `&view=${VIEWS[i % VIEWS.length]}` : ''}`;
       const inbox = async (a: Agent, i: number) => {
-        const r = await httpCall(a, port, 'GET', inboxPath(i), { authorization: i % 2 ? reception : processing });
+        const r = await httpCall(a, port, 'GET', inboxPath(i), {
+          authorization: i % 2 ? reception : processing,
+        });
         if (r.status !== 200) throw new Error(`inbox ${inboxPath(i)}: ${r.status} ${r.body}`);
       };
-      const first = JSON.parse((await httpCall(agent, port, 'GET', '/api/admin/complaints?view=new&limit=20', { authorization: reception })).body) as { items: unknown[]; total: number };
+      const first = JSON.parse(
+        (
+          await httpCall(agent, port, 'GET', '/api/admin/complaints?view=new&limit=20', {
+            authorization: reception,
+          })
+        ).body,
+      ) as { items: unknown[]; total: number };
       log(`btc.nl "new" view: ${first.total} PAKN, ${first.items.length} on the first page`);
 
       // Warm up both servers (JIT, page cache), then measure.
@@ -160,8 +254,20 @@ export const adminBench: BenchSuite = {
       const samples = await timed(n, (i) => inbox(agent, i));
       const p50 = percentile(samples, 50);
       const p99 = percentile(samples, 99);
-      figures.push({ name: 'inbox page (20 rows, views rotating) p50', value: p50, unit: 'ms', note: `${n} requests over HTTP, one at a time` });
-      figures.push({ name: 'inbox page (20 rows, views rotating) p99', value: p99, unit: 'ms', target: '< 20', pass: p99 < 20, note: `${total} PAKN in the embedded store` });
+      figures.push({
+        name: 'inbox page (20 rows, views rotating) p50',
+        value: p50,
+        unit: 'ms',
+        note: `${n} requests over HTTP, one at a time`,
+      });
+      figures.push({
+        name: 'inbox page (20 rows, views rotating) p99',
+        value: p99,
+        unit: 'ms',
+        target: '< 20',
+        pass: p99 < 20,
+        note: `${total} PAKN in the embedded store`,
+      });
 
       const seconds = quick ? 3_000 : 10_000;
       const clients = 8;
@@ -191,7 +297,10 @@ export const adminBench: BenchSuite = {
           'POST',
           `/api/admin/complaints/${target.code}/answer`,
           { authorization: unitTokens.get(target.owner)!, 'if-match': `"${target.version}"` },
-          JSON.stringify({ text: 'Tổng cục Hải quan đã xem xét và trả lời như sau: hồ sơ đã được giải quyết theo quy định.', publish: true }),
+          JSON.stringify({
+            text: 'Tổng cục Hải quan đã xem xét và trả lời như sau: hồ sơ đã được giải quyết theo quy định.',
+            publish: true,
+          }),
         );
         if (r.status !== 200) throw new Error(`answer ${target.code}: ${r.status} ${r.body}`);
       });
@@ -203,12 +312,25 @@ export const adminBench: BenchSuite = {
         ? await timed(rest.length, async () => {
             const target = rest[j++]!;
             const at = new Date();
-            await stores.complaints.update(target.code, target.version, { status: 'answered', answeredAt: at, at, appendHistory: [{ id: `b${j}`, at, type: 'note', actor: { kind: 'system' } }] }, [
-              { id: `bench-${j}`, type: 'complaint.unpublished', code: target.code as never, at, data: {} },
-            ]);
+            await stores.complaints.update(
+              target.code,
+              target.version,
+              {
+                status: 'answered',
+                answeredAt: at,
+                at,
+                appendHistory: [{ id: `b${j}`, at, type: 'note', actor: { kind: 'system' } }],
+              },
+              [{ id: `bench-${j}`, type: 'complaint.unpublished', code: target.code as never, at, data: {} }],
+            );
           })
         : [];
-      figures.push({ name: 'answer action end to end p50', value: percentile(answerSamples, 50), unit: 'ms', note: `${an} answers over HTTP` });
+      figures.push({
+        name: 'answer action end to end p50',
+        value: percentile(answerSamples, 50),
+        unit: 'ms',
+        note: `${an} answers over HTTP`,
+      });
       figures.push({
         name: 'answer action end to end p99',
         value: ap99,
@@ -216,9 +338,16 @@ export const adminBench: BenchSuite = {
         target: '< 20',
         pass: ap99 < 20,
         note: 'validate, rights, version, write + history + outbox event (durable commit)',
-        ...(storeSamples.length ? { baseline: { name: 'store.update alone p99', value: percentile(storeSamples, 99), unit: 'ms' }, ratio: ap99 / percentile(storeSamples, 99) } : {}),
+        ...(storeSamples.length
+          ? {
+              baseline: { name: 'store.update alone p99', value: percentile(storeSamples, 99), unit: 'ms' },
+              ratio: ap99 / percentile(storeSamples, 99),
+            }
+          : {}),
       });
-      const outbox = (await stores.complaints.pendingEvents(an + 10)).filter((e) => e.event.type === 'complaint.answered').length;
+      const outbox = (await stores.complaints.pendingEvents(an + 10)).filter(
+        (e) => e.event.type === 'complaint.answered',
+      ).length;
       if (outbox !== an) throw new Error(`expected ${an} answered events in the outbox, found ${outbox}`);
       agent.destroy();
     } finally {

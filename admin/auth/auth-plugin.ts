@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import jwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthError, AuthService, KeyValueRefreshTokenStore, type AccessClaims, type AuthServiceOptions } from '../../src/application/auth';
+import {
+  AuthError,
+  AuthService,
+  KeyValueRefreshTokenStore,
+  type AccessClaims,
+  type AuthServiceOptions,
+} from '../../src/application/auth';
 import type { Officer } from '../../src/application/officers';
 import type { Account } from '../../src/domain/account';
 import type { AppDeps } from '../../src/deps';
@@ -38,7 +44,14 @@ export interface AuthPluginOptions {
 /** Sends a localised auth refusal; `Retry-After` on throttling. */
 export function sendAuthError(req: FastifyRequest, reply: FastifyReply, err: AuthError): FastifyReply {
   if (err.retryAfterMs) reply.header('retry-after', Math.ceil(err.retryAfterMs / 1000));
-  return reply.status(err.status).send({ error: err.name, key: err.key, message: tFor(req.locale)(err.key, err.params), params: err.params });
+  return reply
+    .status(err.status)
+    .send({
+      error: err.name,
+      key: err.key,
+      message: tFor(req.locale)(err.key, err.params),
+      params: err.params,
+    });
 }
 
 const tokensSchema = {
@@ -50,7 +63,12 @@ const tokensSchema = {
     expiresIn: { type: 'integer', description: 'seconds' },
     account: {
       type: 'object',
-      properties: { username: { type: 'string' }, displayName: { type: 'string' }, agency: { type: 'string' }, role: { type: 'string' } },
+      properties: {
+        username: { type: 'string' },
+        displayName: { type: 'string' },
+        agency: { type: 'string' },
+        role: { type: 'string' },
+      },
     },
   },
 } as const;
@@ -103,7 +121,13 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
   }
 
   const unauthorized = (req: FastifyRequest, reply: FastifyReply) =>
-    reply.status(401).send({ error: 'Unauthorized', key: 'errors.unauthorized', message: tFor(req.locale)('errors.unauthorized') });
+    reply
+      .status(401)
+      .send({
+        error: 'Unauthorized',
+        key: 'errors.unauthorized',
+        message: tFor(req.locale)('errors.unauthorized'),
+      });
 
   app.decorate('authenticate', async (req: FastifyRequest, reply: FastifyReply) => {
     let claims: AccessClaims;
@@ -130,7 +154,10 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
           type: 'object',
           required: ['username', 'password'],
           additionalProperties: false,
-          properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
+          properties: {
+            username: { type: 'string', minLength: 1, maxLength: 64 },
+            password: { type: 'string', minLength: 1, maxLength: 200 },
+          },
         },
         response: { 200: tokensSchema, 401: errorResponseSchema, 429: errorResponseSchema },
       },
@@ -147,7 +174,14 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
 
   app.post<{ Body: { refreshToken: string } }>(
     '/api/admin/auth/refresh',
-    { schema: { tags, summary: 'Exchange a refresh token for new tokens (the old one stops working)', body: refreshBody, response: { 200: tokensSchema, 401: errorResponseSchema } } },
+    {
+      schema: {
+        tags,
+        summary: 'Exchange a refresh token for new tokens (the old one stops working)',
+        body: refreshBody,
+        response: { 200: tokensSchema, 401: errorResponseSchema },
+      },
+    },
     async (req, reply) => {
       try {
         return await service.refresh(req.body.refreshToken);
@@ -160,7 +194,14 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
 
   app.post<{ Body: { refreshToken: string } }>(
     '/api/admin/auth/logout',
-    { schema: { tags, summary: 'Sign out: revokes the refresh token and its rotations', body: refreshBody, response: { 204: { type: 'null' } } } },
+    {
+      schema: {
+        tags,
+        summary: 'Sign out: revokes the refresh token and its rotations',
+        body: refreshBody,
+        response: { 204: { type: 'null' } },
+      },
+    },
     async (req, reply) => {
       await service.logout(req.body.refreshToken);
       return reply.status(204).send();

@@ -7,7 +7,13 @@ export function fileUrl(code: string, key: string): string {
 }
 
 function withUrls(code: string, files: readonly Attachment[]) {
-  return files.map((f) => ({ name: f.name, mediaType: f.mediaType, size: f.size, sha256: f.sha256, url: fileUrl(code, f.storageKey) }));
+  return files.map((f) => ({
+    name: f.name,
+    mediaType: f.mediaType,
+    size: f.size,
+    sha256: f.sha256,
+    url: fileUrl(code, f.storageKey),
+  }));
 }
 
 function historyDocument(data: Record<string, unknown> | undefined): Attachment | undefined {
@@ -52,7 +58,12 @@ export function toDetail(c: Complaint, now: Date) {
     locale: c.locale,
     submitter: c.submitter,
     attachments: withUrls(c.code, c.attachments),
-    supplements: c.supplements.map((s) => ({ at: s.at, text: s.text, inReplyTo: s.inReplyTo, attachments: withUrls(c.code, s.attachments) })),
+    supplements: c.supplements.map((s) => ({
+      at: s.at,
+      text: s.text,
+      inReplyTo: s.inReplyTo,
+      attachments: withUrls(c.code, s.attachments),
+    })),
     answer: c.answer ? { ...c.answer, attachments: withUrls(c.code, c.answer.attachments) } : undefined,
     rejection: c.rejection,
     notes: c.notes,
@@ -105,7 +116,8 @@ export const listItemSchema = {
 export const detailSchema = {
   type: 'object',
   additionalProperties: true,
-  description: 'The whole PAKN as officers see it: submitter, files (with authorised download URLs), supplements, answer, notes, history, owner, dueAt, version',
+  description:
+    'The whole PAKN as officers see it: submitter, files (with authorised download URLs), supplements, answer, notes, history, owner, dueAt, version',
   properties: {
     code: { type: 'string' },
     version: { type: 'integer' },

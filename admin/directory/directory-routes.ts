@@ -10,7 +10,13 @@ import { errorResponseSchema } from '../shared/schemas';
 
 const tags = ['directory'];
 const security = [{ bearer: [] }];
-const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
+const errors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+  409: errorResponseSchema,
+};
 const agencyCode = { type: 'string', minLength: 2, maxLength: 70, pattern: '^[a-z][a-z0-9.]*$' } as const;
 
 const agencySchema = {
@@ -46,17 +52,38 @@ export async function directoryRoutes(app: FastifyInstance, opts: { deps: AppDep
   const dir = { agencies: deps.stores.agencies, accounts: deps.stores.accounts, clock: deps.clock };
   app.addHook('preHandler', app.authenticate);
 
-  app.get('/api/admin/me', { schema: { tags, security, summary: 'The signed-in officer', response: { 200: accountSchema } } }, async (req) => {
-    const a = await deps.stores.accounts.get(req.officer.username);
-    if (!a) throw new NotFoundError('account', req.officer.username);
-    return toPublicAccount(a);
-  });
-
-  app.get('/api/admin/agencies', { schema: { tags, security, summary: 'The agency tree', response: { 200: { type: 'array', items: agencySchema } } } }, async () =>
-    (await deps.stores.agencies.list()).sort((a, b) => a.code.localeCompare(b.code)),
+  app.get(
+    '/api/admin/me',
+    { schema: { tags, security, summary: 'The signed-in officer', response: { 200: accountSchema } } },
+    async (req) => {
+      const a = await deps.stores.accounts.get(req.officer.username);
+      if (!a) throw new NotFoundError('account', req.officer.username);
+      return toPublicAccount(a);
+    },
   );
 
-  app.post<{ Body: { code: string; name: string; parent?: string; kind?: 'ministry' | 'province' | 'unit'; reviewBeforePublish?: boolean } }>(
+  app.get(
+    '/api/admin/agencies',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'The agency tree',
+        response: { 200: { type: 'array', items: agencySchema } },
+      },
+    },
+    async () => (await deps.stores.agencies.list()).sort((a, b) => a.code.localeCompare(b.code)),
+  );
+
+  app.post<{
+    Body: {
+      code: string;
+      name: string;
+      parent?: string;
+      kind?: 'ministry' | 'province' | 'unit';
+      reviewBeforePublish?: boolean;
+    };
+  }>(
     '/api/admin/agencies',
     {
       schema: {
@@ -80,13 +107,18 @@ export async function directoryRoutes(app: FastifyInstance, opts: { deps: AppDep
     },
     async (req, reply) => {
       assertAdmin(req.officer);
-      if (req.body.code === req.officer.agency || !isInSubtree(req.body.code, req.officer.agency)) throw new ForbiddenError('agency outside subtree');
-      if (req.body.parent && !isInSubtree(req.body.parent, req.officer.agency)) throw new ForbiddenError('parent outside subtree');
+      if (req.body.code === req.officer.agency || !isInSubtree(req.body.code, req.officer.agency))
+        throw new ForbiddenError('agency outside subtree');
+      if (req.body.parent && !isInSubtree(req.body.parent, req.officer.agency))
+        throw new ForbiddenError('parent outside subtree');
       return reply.status(201).send(await addAgency(dir, req.body));
     },
   );
 
-  app.patch<{ Params: { code: string }; Body: { name?: string; reviewBeforePublish?: boolean; active?: boolean } }>(
+  app.patch<{
+    Params: { code: string };
+    Body: { name?: string; reviewBeforePublish?: boolean; active?: boolean };
+  }>(
     '/api/admin/agencies/:code',
     {
       schema: {
@@ -98,27 +130,51 @@ export async function directoryRoutes(app: FastifyInstance, opts: { deps: AppDep
           type: 'object',
           additionalProperties: false,
           minProperties: 1,
-          properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, reviewBeforePublish: { type: 'boolean' }, active: { type: 'boolean' } },
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            reviewBeforePublish: { type: 'boolean' },
+            active: { type: 'boolean' },
+          },
         },
         response: { 200: agencySchema, ...errors },
       },
     },
     async (req) => {
       assertAdmin(req.officer);
-      if (!isInSubtree(req.params.code, req.officer.agency)) throw new NotFoundError('agency', req.params.code);
+      if (!isInSubtree(req.params.code, req.officer.agency))
+        throw new NotFoundError('agency', req.params.code);
       const a = await deps.stores.agencies.get(req.params.code);
       if (!a) throw new NotFoundError('agency', req.params.code);
       if (req.body.active === false && a.code === req.officer.agency) throw new ForbiddenError('own agency');
-      return deps.stores.agencies.upsert({ ...a, ...req.body, ...(req.body.name ? { name: req.body.name.trim() } : {}) });
+      return deps.stores.agencies.upsert({
+        ...a,
+        ...req.body,
+        ...(req.body.name ? { name: req.body.name.trim() } : {}),
+      });
     },
   );
 
-  app.get('/api/admin/accounts', { schema: { tags, security, summary: 'Accounts of the admin’s subtree', response: { 200: { type: 'array', items: accountSchema }, ...errors } } }, async (req) => {
-    assertAdmin(req.officer);
-    return (await deps.stores.accounts.list()).filter((a) => isInSubtree(a.agency, req.officer.agency)).map(toPublicAccount);
-  });
+  app.get(
+    '/api/admin/accounts',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Accounts of the admin’s subtree',
+        response: { 200: { type: 'array', items: accountSchema }, ...errors },
+      },
+    },
+    async (req) => {
+      assertAdmin(req.officer);
+      return (await deps.stores.accounts.list())
+        .filter((a) => isInSubtree(a.agency, req.officer.agency))
+        .map(toPublicAccount);
+    },
+  );
 
-  app.post<{ Body: { username: string; displayName?: string; agency: string; role: Role; password: string } }>(
+  app.post<{
+    Body: { username: string; displayName?: string; agency: string; role: Role; password: string };
+  }>(
     '/api/admin/accounts',
     {
       schema: {
@@ -142,12 +198,16 @@ export async function directoryRoutes(app: FastifyInstance, opts: { deps: AppDep
     },
     async (req, reply) => {
       assertAdmin(req.officer);
-      if (!isInSubtree(req.body.agency, req.officer.agency)) throw new ForbiddenError('agency outside subtree');
+      if (!isInSubtree(req.body.agency, req.officer.agency))
+        throw new ForbiddenError('agency outside subtree');
       return reply.status(201).send(await addAccount(dir, req.body));
     },
   );
 
-  app.patch<{ Params: { username: string }; Body: { displayName?: string; role?: Role; active?: boolean; password?: string; unlock?: boolean } }>(
+  app.patch<{
+    Params: { username: string };
+    Body: { displayName?: string; role?: Role; active?: boolean; password?: string; unlock?: boolean };
+  }>(
     '/api/admin/accounts/:username',
     {
       schema: {
@@ -173,7 +233,8 @@ export async function directoryRoutes(app: FastifyInstance, opts: { deps: AppDep
     async (req) => {
       assertAdmin(req.officer);
       const a = await deps.stores.accounts.get(req.params.username);
-      if (!a || !isInSubtree(a.agency, req.officer.agency)) throw new NotFoundError('account', req.params.username);
+      if (!a || !isInSubtree(a.agency, req.officer.agency))
+        throw new NotFoundError('account', req.params.username);
       const { password, unlock, ...rest } = req.body;
       const patch = {
         ...rest,

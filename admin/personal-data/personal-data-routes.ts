@@ -11,9 +11,16 @@ const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorR
 const contact = {
   phone: { type: 'string', minLength: 6, maxLength: 30 },
   email: { type: 'string', minLength: 3, maxLength: 254 },
-  reference: { type: 'string', maxLength: 100, description: 'the citizen’s request reference, kept in the audit log' },
+  reference: {
+    type: 'string',
+    maxLength: 100,
+    description: 'the citizen’s request reference, kept in the audit log',
+  },
 } as const;
-const result = { type: 'object', properties: { codes: { type: 'array', items: { type: 'string' } }, auditId: { type: 'string' } } } as const;
+const result = {
+  type: 'object',
+  properties: { codes: { type: 'array', items: { type: 'string' } }, auditId: { type: 'string' } },
+} as const;
 
 /**
  * Personal-data requests of a data subject (NĐ 356/2025: answer within 2 working days): export, correct
@@ -42,7 +49,14 @@ export async function personalDataRoutes(app: FastifyInstance, opts: { deps: App
     },
   );
 
-  app.post<{ Body: { phone?: string; email?: string; reference?: string; patch: { name?: string; phone?: string; email?: string; address?: string } } }>(
+  app.post<{
+    Body: {
+      phone?: string;
+      email?: string;
+      reference?: string;
+      patch: { name?: string; phone?: string; email?: string; address?: string };
+    };
+  }>(
     '/api/admin/personal-data/correct',
     {
       schema: {
@@ -81,7 +95,12 @@ export async function personalDataRoutes(app: FastifyInstance, opts: { deps: App
         tags,
         security,
         summary: 'Erase one citizen’s data: each PAKN and its answer are kept, anonymised',
-        body: { type: 'object', required: ['confirm'], additionalProperties: false, properties: { ...contact, confirm: { type: 'boolean', const: true } } },
+        body: {
+          type: 'object',
+          required: ['confirm'],
+          additionalProperties: false,
+          properties: { ...contact, confirm: { type: 'boolean', const: true } },
+        },
         response: { 200: result, ...errors },
       },
     },
@@ -95,8 +114,15 @@ export async function personalDataRoutes(app: FastifyInstance, opts: { deps: App
         tags,
         security,
         summary: 'The audit log of personal-data requests of one day (UTC date)',
-        querystring: { type: 'object', required: ['day'], properties: { day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } } },
-        response: { 200: { type: 'array', items: { type: 'object', additionalProperties: true } }, ...errors },
+        querystring: {
+          type: 'object',
+          required: ['day'],
+          properties: { day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },
+        },
+        response: {
+          200: { type: 'array', items: { type: 'object', additionalProperties: true } },
+          ...errors,
+        },
       },
     },
     async (req) => {

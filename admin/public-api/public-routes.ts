@@ -19,7 +19,13 @@ const answerSchema = {
     text: { type: 'string' },
     agency: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
     publishedAt: { type: 'string', format: 'date-time' },
-    attachments: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, mediaType: { type: 'string' }, size: { type: 'integer' } } } },
+    attachments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string' }, mediaType: { type: 'string' }, size: { type: 'integer' } },
+      },
+    },
   },
 } as const;
 
@@ -29,12 +35,17 @@ const answerSchema = {
  * random but a fast enough prober could still walk them.
  */
 export async function publicRoutes(app: FastifyInstance, opts: PublicRoutesOptions): Promise<void> {
-  const queries = new PublicQueries({ complaints: opts.deps.stores.complaints, agencies: opts.deps.stores.agencies });
+  const queries = new PublicQueries({
+    complaints: opts.deps.stores.complaints,
+    agencies: opts.deps.stores.agencies,
+  });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (req, ctx) => {
       const seconds = Math.max(1, Math.ceil(ctx.ttl / 1000));
-      const err = new Error(tFor(req.locale)('errors.rate_limited', { seconds })) as Error & { statusCode: number };
+      const err = new Error(tFor(req.locale)('errors.rate_limited', { seconds })) as Error & {
+        statusCode: number;
+      };
       err.statusCode = 429;
       return err;
     },
@@ -48,7 +59,11 @@ export async function publicRoutes(app: FastifyInstance, opts: PublicRoutesOptio
       schema: {
         tags,
         summary: 'Status of a PAKN by its tracking code (no personal data; the answer once published)',
-        params: { type: 'object', required: ['code'], properties: { code: { type: 'string', minLength: 1, maxLength: 40 } } },
+        params: {
+          type: 'object',
+          required: ['code'],
+          properties: { code: { type: 'string', minLength: 1, maxLength: 40 } },
+        },
         response: {
           200: {
             type: 'object',
@@ -62,7 +77,14 @@ export async function publicRoutes(app: FastifyInstance, opts: PublicRoutesOptio
               updatedAt: { type: 'string', format: 'date-time' },
               dueAt: { type: 'string', format: 'date-time' },
               answeredAt: { type: 'string', format: 'date-time' },
-              rejection: { type: 'object', properties: { reason: { type: 'string' }, reasonLabel: { type: 'string' }, duplicateOf: { type: 'string' } } },
+              rejection: {
+                type: 'object',
+                properties: {
+                  reason: { type: 'string' },
+                  reasonLabel: { type: 'string' },
+                  duplicateOf: { type: 'string' },
+                },
+              },
               answer: answerSchema,
             },
           },
@@ -78,13 +100,17 @@ export async function publicRoutes(app: FastifyInstance, opts: PublicRoutesOptio
       if (!result.ok) {
         // A typo (wrong check symbol) and an unknown code are told apart, so the citizen knows to re-read it.
         const key = `admin:public.code_${result.reason}`;
-        return reply.status(result.reason === 'unknown' ? 404 : 400).send({ error: result.reason === 'unknown' ? 'NotFound' : 'BadRequest', key, message: t(key) });
+        return reply
+          .status(result.reason === 'unknown' ? 404 : 400)
+          .send({ error: result.reason === 'unknown' ? 'NotFound' : 'BadRequest', key, message: t(key) });
       }
       const v = result.view;
       return {
         ...v,
         statusLabel: t(`status.${v.status}`),
-        ...(v.rejection ? { rejection: { ...v.rejection, reasonLabel: t(`admin:reject_reasons.${v.rejection.reason}`) } } : {}),
+        ...(v.rejection
+          ? { rejection: { ...v.rejection, reasonLabel: t(`admin:reject_reasons.${v.rejection.reason}`) } }
+          : {}),
       };
     },
   );
@@ -95,7 +121,8 @@ export async function publicRoutes(app: FastifyInstance, opts: PublicRoutesOptio
       config: { rateLimit: { max: opts.searchesPerMinute ?? 60, timeWindow: 60_000 } },
       schema: {
         tags,
-        summary: 'Published answers, searchable; names per the citizen’s consent, contact details and ID numbers masked',
+        summary:
+          'Published answers, searchable; names per the citizen’s consent, contact details and ID numbers masked',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -139,7 +166,10 @@ export async function publicRoutes(app: FastifyInstance, opts: PublicRoutesOptio
     async (req) => {
       const limit = req.query.limit ?? 20;
       const page = req.query.page ?? 1;
-      const result = await queries.publishedAnswers({ q: req.query.q, category: req.query.category, agency: req.query.agency }, { limit, offset: (page - 1) * limit });
+      const result = await queries.publishedAnswers(
+        { q: req.query.q, category: req.query.category, agency: req.query.agency },
+        { limit, offset: (page - 1) * limit },
+      );
       return { total: result.total, page, items: result.items };
     },
   );

@@ -13,7 +13,9 @@ export const errorResponseSchema = {
 export const codeParamSchema = {
   type: 'object',
   required: ['code'],
-  properties: { code: { type: 'string', minLength: 1, maxLength: 20, description: 'tracking code, e.g. ABCD-EFGH' } },
+  properties: {
+    code: { type: 'string', minLength: 1, maxLength: 20, description: 'tracking code, e.g. ABCD-EFGH' },
+  },
 } as const;
 
 export const attachmentSchema = {

@@ -51,7 +51,12 @@ export interface TestApp {
 export async function buildTestApp(overrides: TestAppOverrides = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pakn-test-'));
   const config: AppConfig = {
-    ...loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', JWT_SECRET: 'test-secret-'.padEnd(48, 'x'), ...overrides.env }),
+    ...loadConfig({
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      JWT_SECRET: 'test-secret-'.padEnd(48, 'x'),
+      ...overrides.env,
+    }),
     ...overrides.config,
   };
   const clock = overrides.clock ?? new TestClock();
@@ -59,7 +64,9 @@ export async function buildTestApp(overrides: TestAppOverrides = {}): Promise<Te
   const stores = openSqliteStores({ file: join(dataDir, 'pakn.db'), clock, logger });
   const files = new LocalFileStore(join(dataDir, 'files'));
   const base = { config, stores, files, logger, clock };
-  const queue = overrides.queue ? overrides.queue({ ...base, db: stores.db }) : new EmbeddedJobQueue(stores.db, { logger });
+  const queue = overrides.queue
+    ? overrides.queue({ ...base, db: stores.db })
+    : new EmbeddedJobQueue(stores.db, { logger });
   const deps: AppDeps = { ...base, queue };
   const app = await buildApp(deps);
   await app.ready();

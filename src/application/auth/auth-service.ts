@@ -83,9 +83,17 @@ export class AuthService {
     const userKey = `u:${username.toLowerCase()}`;
     // Addresses are personal data: keyed and logged only as a short hash.
     const ipKey = `ip:${sha256(address).slice(0, 16)}`;
-    for (const [th, key] of [[this.throttle, userKey], [this.addressThrottle, ipKey]] as const) {
+    for (const [th, key] of [
+      [this.throttle, userKey],
+      [this.addressThrottle, ipKey],
+    ] as const) {
       const v = th.check(key, t);
-      if (!v.ok) throw new AuthError(v.kind === 'locked' ? 'admin:auth.locked' : 'admin:auth.slow_down', 429, v.retryAfterMs);
+      if (!v.ok)
+        throw new AuthError(
+          v.kind === 'locked' ? 'admin:auth.locked' : 'admin:auth.slow_down',
+          429,
+          v.retryAfterMs,
+        );
     }
     const account = await this.deps.accounts.get(username);
     if (account?.lockedUntil && account.lockedUntil.getTime() > t) {
@@ -110,7 +118,10 @@ export class AuthService {
     if (reused) {
       // A rotated token came back: someone holds a copy. End every session of this login.
       await this.deps.tokens.revokeFamily(record.family);
-      this.deps.logger.warn({ account: record.username, family: record.family.slice(0, 8) }, 'refresh token replayed; session revoked');
+      this.deps.logger.warn(
+        { account: record.username, family: record.family.slice(0, 8) },
+        'refresh token replayed; session revoked',
+      );
       throw new AuthError('admin:auth.refresh_invalid', 401);
     }
     const now = this.deps.clock.now();
@@ -133,22 +144,49 @@ export class AuthService {
       expiresAt: new Date(now.getTime() + this.refreshTtlMs),
     });
     return {
-      accessToken: this.deps.sign({ sub: account.username, agency: account.agency, role: account.role }, this.accessTtlSeconds),
+      accessToken: this.deps.sign(
+        { sub: account.username, agency: account.agency, role: account.role },
+        this.accessTtlSeconds,
+      ),
       refreshToken,
       expiresIn: this.accessTtlSeconds,
-      account: { username: account.username, displayName: account.displayName, agency: account.agency, role: account.role },
+      account: {
+        username: account.username,
+        displayName: account.displayName,
+        agency: account.agency,
+        role: account.role,
+      },
     };
   }
 
-  private async recordFailure(account: Account | null, userKey: string, ipKey: string, t: number): Promise<void> {
+  private async recordFailure(
+    account: Account | null,
+    userKey: string,
+    ipKey: string,
+    t: number,
+  ): Promise<void> {
     const userLocked = this.throttle.fail(userKey, t);
     const ipLocked = this.addressThrottle.fail(ipKey, t);
     if (account) {
       const lockedUntil = userLocked ? new Date(this.throttle.lockedUntil(userKey)) : account.lockedUntil;
-      await this.deps.accounts.update(account.username, { failedLogins: account.failedLogins + 1, lockedUntil });
+      await this.deps.accounts.update(account.username, {
+        failedLogins: account.failedLogins + 1,
+        lockedUntil,
+      });
     }
     // Logged without the address or the password; the account name is an office's role account.
-    if (userLocked) this.deps.logger.warn({ account: account?.username ?? '(unknown)', until: new Date(this.throttle.lockedUntil(userKey)).toISOString() }, 'login locked for account');
-    if (ipLocked) this.deps.logger.warn({ client: ipKey, until: new Date(this.addressThrottle.lockedUntil(ipKey)).toISOString() }, 'login locked for client address');
+    if (userLocked)
+      this.deps.logger.warn(
+        {
+          account: account?.username ?? '(unknown)',
+          until: new Date(this.throttle.lockedUntil(userKey)).toISOString(),
+        },
+        'login locked for account',
+      );
+    if (ipLocked)
+      this.deps.logger.warn(
+        { client: ipKey, until: new Date(this.addressThrottle.lockedUntil(ipKey)).toISOString() },
+        'login locked for client address',
+      );
   }
 }

@@ -31,7 +31,14 @@ export class KeyValueRefreshTokenStore implements RefreshTokenStore {
   constructor(private readonly kv: ConversationStorage) {}
 
   async save(hash: string, record: RefreshTokenRecord): Promise<void> {
-    await this.kv.write({ [`auth/refresh/${hash}`]: { ...record, expiresAt: record.expiresAt.toISOString(), used: false, eTag: '*' } });
+    await this.kv.write({
+      [`auth/refresh/${hash}`]: {
+        ...record,
+        expiresAt: record.expiresAt.toISOString(),
+        used: false,
+        eTag: '*',
+      },
+    });
   }
 
   async take(hash: string): Promise<{ record: RefreshTokenRecord; reused: boolean } | null> {

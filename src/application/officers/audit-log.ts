@@ -43,10 +43,16 @@ export class KeyValueAuditLog implements AuditLog {
       const current = items[key];
       const entries = (current?.entries as unknown[] | undefined) ?? [];
       try {
-        await this.kv.write({ [key]: { entries: [...entries, { ...full, at: full.at.toISOString() }], eTag: current?.eTag ?? '*' } });
+        await this.kv.write({
+          [key]: {
+            entries: [...entries, { ...full, at: full.at.toISOString() }],
+            eTag: current?.eTag ?? '*',
+          },
+        });
         return full;
       } catch (err) {
-        if (!(err instanceof ETagConflictError) && !(err instanceof Error && /etag/i.test(err.message))) throw err;
+        if (!(err instanceof ETagConflictError) && !(err instanceof Error && /etag/i.test(err.message)))
+          throw err;
       }
     }
     throw new Error('audit log: too many concurrent writers');

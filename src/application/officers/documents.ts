@@ -13,7 +13,11 @@ export interface UploadedFile {
  * Checks officers' uploads with the same rules as citizens' (size, count, type decided by the bytes),
  * all before storing any, so a refused batch leaves nothing behind; then stores them by content.
  */
-export async function storeDocuments(files: FileStore, uploads: readonly UploadedFile[], limits: Limits): Promise<Attachment[]> {
+export async function storeDocuments(
+  files: FileStore,
+  uploads: readonly UploadedFile[],
+  limits: Limits,
+): Promise<Attachment[]> {
   checkAttachmentCount(0, uploads.length, limits);
   const checked = uploads.map((u) => {
     checkFileSize(u.bytes.length, limits);
@@ -22,7 +26,13 @@ export async function storeDocuments(files: FileStore, uploads: readonly Uploade
   const out: Attachment[] = [];
   for (const { u, type } of checked) {
     const stored = await files.put(u.bytes);
-    out.push({ name: safeDisplayName(u.name, type), mediaType: type.mediaType, size: stored.size, sha256: stored.sha256, storageKey: stored.key });
+    out.push({
+      name: safeDisplayName(u.name, type),
+      mediaType: type.mediaType,
+      size: stored.size,
+      sha256: stored.sha256,
+      storageKey: stored.key,
+    });
   }
   return out;
 }

@@ -39,6 +39,9 @@ export function maskNameInText(text: string, name: string, consentPublishName: b
   return text.normalize('NFC').replace(new RegExp(escaped, 'giu'), replacement);
 }
 
-export function maskForPublication(text: string, submitter: { name: string; consentPublishName: boolean }): string {
+export function maskForPublication(
+  text: string,
+  submitter: { name: string; consentPublishName: boolean },
+): string {
   return maskPersonalText(maskNameInText(text, submitter.name, submitter.consentPublishName));
 }

@@ -9,11 +9,25 @@ import type { AgencyStore, Clock, ComplaintStore, Page } from '../../domain/port
 import { assertTransition, type ComplaintStatus } from '../../domain/status';
 import { parseTrackingCode, type TrackingCode } from '../../domain/tracking-code';
 import type { ComplaintSummary } from '../../domain/complaint';
-import { actorOf, assertCanHandle, assertCanNote, assertCanSee, assertCanTriage, type Officer } from './officer';
+import {
+  actorOf,
+  assertCanHandle,
+  assertCanNote,
+  assertCanSee,
+  assertCanTriage,
+  type Officer,
+} from './officer';
 import { inboxFilter, type InboxQuery } from './views';
 
 /** Reasons an officer may refuse a PAKN (RULES-VN: "Refusal reasons to offer"). */
-export const REJECT_REASONS = ['not_vietnamese', 'unclear', 'missing_contact', 'out_of_scope', 'duplicate', 'spam'] as const;
+export const REJECT_REASONS = [
+  'not_vietnamese',
+  'unclear',
+  'missing_contact',
+  'out_of_scope',
+  'duplicate',
+  'spam',
+] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 /** Answers may be longer than what citizens write; short messages (reasons, requests) shorter. */
@@ -64,7 +78,11 @@ export class OfficerWorkflow {
 
   // ---- reading ----
 
-  async list(officer: Officer, query: InboxQuery, page: { limit: number; offset?: number; cursor?: string }): Promise<Page<ComplaintSummary>> {
+  async list(
+    officer: Officer,
+    query: InboxQuery,
+    page: { limit: number; offset?: number; cursor?: string },
+  ): Promise<Page<ComplaintSummary>> {
     const agencies = query.view === 'forwarded' ? await this.deps.agencies.list() : [];
     const filter = inboxFilter(officer, query, this.deps.clock.now(), agencies);
     if (!filter) return { items: [], total: 0 };
@@ -113,26 +131,57 @@ export class OfficerWorkflow {
     });
   }
 
-  async transfer(officer: Officer, code: string, version: number, input: { agency: string; reason: string }): Promise<Complaint> {
+  async transfer(
+    officer: Officer,
+    code: string,
+    version: number,
+    input: { agency: string; reason: string },
+  ): Promise<Complaint> {
     const c = await this.loadFor(officer, code, version);
     assertCanTriage(officer, c);
     this.assertOpen(c, ['received', 'processing']);
     const target = input.agency;
     if (target === CENTRAL_AGENCY) throw new ValidationError('admin:errors.use_return');
-    if (isInSubtree(target, officer.agency)) throw new ValidationError('admin:errors.transfer_inside', { agency: target });
+    if (isInSubtree(target, officer.agency))
+      throw new ValidationError('admin:errors.transfer_inside', { agency: target });
     await this.requireAgency(target);
-    return this.changeOwner(c, officer, target, this.checkShortText(input.reason), 'transferred', 'complaint.transferred');
+    return this.changeOwner(
+      c,
+      officer,
+      target,
+      this.checkShortText(input.reason),
+      'transferred',
+      'complaint.transferred',
+    );
   }
 
-  async returnToCentral(officer: Officer, code: string, version: number, input: { reason: string }): Promise<Complaint> {
+  async returnToCentral(
+    officer: Officer,
+    code: string,
+    version: number,
+    input: { reason: string },
+  ): Promise<Complaint> {
     const c = await this.loadFor(officer, code, version);
     assertCanTriage(officer, c);
     this.assertOpen(c, ['received', 'processing']);
-    if (c.owner === CENTRAL_AGENCY || officer.agency === CENTRAL_AGENCY) throw new ValidationError('admin:errors.already_central');
-    return this.changeOwner(c, officer, CENTRAL_AGENCY, this.checkShortText(input.reason), 'returned', 'complaint.returned');
+    if (c.owner === CENTRAL_AGENCY || officer.agency === CENTRAL_AGENCY)
+      throw new ValidationError('admin:errors.already_central');
+    return this.changeOwner(
+      c,
+      officer,
+      CENTRAL_AGENCY,
+      this.checkShortText(input.reason),
+      'returned',
+      'complaint.returned',
+    );
   }
 
-  async requestInfo(officer: Officer, code: string, version: number, input: { message: string }): Promise<Complaint> {
+  async requestInfo(
+    officer: Officer,
+    code: string,
+    version: number,
+    input: { message: string },
+  ): Promise<Complaint> {
     const c = await this.loadFor(officer, code, version);
     assertCanHandle(officer, c);
     const message = this.checkShortText(input.message);
@@ -167,7 +216,15 @@ export class OfficerWorkflow {
     };
     return this.write(c, officer, {
       change: { status, answer, answeredAt: now },
-      history: { type: 'answered', status, data: { publishRequested: input.publish, published, ...(reviewer ? { reviewAgency: reviewer.code } : {}) } },
+      history: {
+        type: 'answered',
+        status,
+        data: {
+          publishRequested: input.publish,
+          published,
+          ...(reviewer ? { reviewAgency: reviewer.code } : {}),
+        },
+      },
       event: { type: 'complaint.answered', data: { published, agency: c.owner } },
       now,
     });
@@ -181,7 +238,10 @@ export class OfficerWorkflow {
     }
     const reviewAgency = await this.reviewAgencyFor(answer.agency);
     if (!reviewAgency) throw new ValidationError('admin:errors.nothing_to_review');
-    if ((officer.role !== 'reception' && officer.role !== 'admin') || !isInSubtree(reviewAgency.code, officer.agency)) {
+    if (
+      (officer.role !== 'reception' && officer.role !== 'admin') ||
+      !isInSubtree(reviewAgency.code, officer.agency)
+    ) {
       throw new ForbiddenError('not the reviewing agency');
     }
     const now = this.deps.clock.now();
@@ -189,7 +249,12 @@ export class OfficerWorkflow {
       const published = answer.publishRequested;
       return this.write(c, officer, {
         change: {
-          answer: { ...answer, published, ...(published ? { publishedAt: now } : {}), review: { state: 'approved', reviewer: officer.username, at: now } },
+          answer: {
+            ...answer,
+            published,
+            ...(published ? { publishedAt: now } : {}),
+            review: { state: 'approved', reviewer: officer.username, at: now },
+          },
         },
         history: { type: 'review_approved', data: { published } },
         event: published ? { type: 'complaint.published', data: { agency: answer.agency } } : undefined,
@@ -203,7 +268,12 @@ export class OfficerWorkflow {
       change: {
         status,
         answeredAt: null,
-        answer: { ...answer, published: false, publishedAt: undefined, review: { state: 'returned', reviewer: officer.username, reason, at: now } },
+        answer: {
+          ...answer,
+          published: false,
+          publishedAt: undefined,
+          review: { state: 'returned', reviewer: officer.username, reason, at: now },
+        },
       },
       history: { type: 'review_returned', status, note: reason, toOwner: answer.agency },
       // Tells the handling unit (and the citizen that the answer is being reworked); no answer text.
@@ -221,7 +291,8 @@ export class OfficerWorkflow {
     const now = this.deps.clock.now();
     const reviewer = await this.reviewAgencyFor(answer.agency);
     if (reviewer && answer.review?.state !== 'approved') {
-      if (answer.review?.state === 'pending' && answer.publishRequested) throw new ValidationError('admin:errors.review_pending');
+      if (answer.review?.state === 'pending' && answer.publishRequested)
+        throw new ValidationError('admin:errors.review_pending');
       // Publication waits for the reviewing agency; the citizen hears when it is approved.
       return this.write(c, officer, {
         change: { answer: { ...answer, publishRequested: true, review: { state: 'pending' } } },
@@ -237,7 +308,12 @@ export class OfficerWorkflow {
     });
   }
 
-  async unpublish(officer: Officer, code: string, version: number, input: { reason?: string } = {}): Promise<Complaint> {
+  async unpublish(
+    officer: Officer,
+    code: string,
+    version: number,
+    input: { reason?: string } = {},
+  ): Promise<Complaint> {
     const c = await this.loadFor(officer, code, version);
     assertCanHandle(officer, c);
     const answer = c.answer;
@@ -253,7 +329,8 @@ export class OfficerWorkflow {
   async reject(officer: Officer, code: string, version: number, input: RejectInput): Promise<Complaint> {
     const c = await this.loadFor(officer, code, version);
     assertCanTriage(officer, c);
-    if (!(REJECT_REASONS as readonly string[]).includes(input.reason)) throw new ValidationError('admin:errors.reject_reason_invalid');
+    if (!(REJECT_REASONS as readonly string[]).includes(input.reason))
+      throw new ValidationError('admin:errors.reject_reason_invalid');
     let duplicateOf: TrackingCode | undefined;
     if (input.reason === 'duplicate') {
       if (!input.duplicateOf) throw new ValidationError('admin:errors.duplicate_required');
@@ -268,14 +345,34 @@ export class OfficerWorkflow {
     const note = input.note ? this.checkShortText(input.note) : undefined;
     const status = this.moveTo(c, 'rejected')!;
     return this.write(c, officer, {
-      change: { status, rejection: { reason: input.reason, ...(duplicateOf ? { duplicateOf } : {}), ...(note ? { note } : {}) } },
-      history: { type: 'rejected', status, note, data: { reason: input.reason, ...(duplicateOf ? { duplicateOf } : {}) } },
-      event: { type: 'complaint.rejected', data: { reason: input.reason, ...(duplicateOf ? { duplicateOf } : {}) } },
+      change: {
+        status,
+        rejection: {
+          reason: input.reason,
+          ...(duplicateOf ? { duplicateOf } : {}),
+          ...(note ? { note } : {}),
+        },
+      },
+      history: {
+        type: 'rejected',
+        status,
+        note,
+        data: { reason: input.reason, ...(duplicateOf ? { duplicateOf } : {}) },
+      },
+      event: {
+        type: 'complaint.rejected',
+        data: { reason: input.reason, ...(duplicateOf ? { duplicateOf } : {}) },
+      },
     });
   }
 
   /** Internal notes: officers only, never sent to the citizen, so no domain event. */
-  async addNote(officer: Officer, code: string, version: number, input: { text: string }): Promise<Complaint> {
+  async addNote(
+    officer: Officer,
+    code: string,
+    version: number,
+    input: { text: string },
+  ): Promise<Complaint> {
     const c = await this.loadFor(officer, code, version);
     assertCanNote(officer, c);
     const text = this.checkShortText(input.text);
@@ -308,7 +405,8 @@ export class OfficerWorkflow {
 
   private async requireAgency(code: string): Promise<Agency> {
     const a = await this.deps.agencies.get(code);
-    if (!a || !a.active) throw new ValidationError('admin:errors.agency_unknown', { agency: code.slice(0, 40) });
+    if (!a || !a.active)
+      throw new ValidationError('admin:errors.agency_unknown', { agency: code.slice(0, 40) });
     return a;
   }
 
@@ -324,7 +422,8 @@ export class OfficerWorkflow {
   }
 
   private assertOpen(c: Complaint, allowed: ComplaintStatus[]): void {
-    if (!allowed.includes(c.status)) throw new ValidationError('admin:errors.wrong_status', { status: c.status });
+    if (!allowed.includes(c.status))
+      throw new ValidationError('admin:errors.wrong_status', { status: c.status });
   }
 
   /** The new status, or undefined when it stays; illegal moves throw IllegalTransitionError. */
@@ -351,7 +450,13 @@ export class OfficerWorkflow {
     const dueAt = answerDueAt(now, this.deps.deadlines);
     return this.write(c, officer, {
       change: { owner: target, coordinators: [], dueAt },
-      history: { type, fromOwner: c.owner, toOwner: target, note: reason, data: { dueAt: dueAt.toISOString() } },
+      history: {
+        type,
+        fromOwner: c.owner,
+        toOwner: target,
+        note: reason,
+        data: { dueAt: dueAt.toISOString() },
+      },
       event: { type: eventType, data: { owner: target, reason } },
       now,
     });
@@ -368,9 +473,21 @@ export class OfficerWorkflow {
     },
   ): Promise<Complaint> {
     const at = w.now ?? this.deps.clock.now();
-    const history: HistoryEvent = { id: this.newId(), at, actor: actorOf(officer), ...stripUndefined(w.history) };
-    const events: DomainEvent[] = w.event ? [{ id: this.newId(), type: w.event.type, code: c.code, at, data: w.event.data }] : [];
-    return this.deps.complaints.update(c.code, c.version, { ...w.change, appendHistory: [history], at }, events);
+    const history: HistoryEvent = {
+      id: this.newId(),
+      at,
+      actor: actorOf(officer),
+      ...stripUndefined(w.history),
+    };
+    const events: DomainEvent[] = w.event
+      ? [{ id: this.newId(), type: w.event.type, code: c.code, at, data: w.event.data }]
+      : [];
+    return this.deps.complaints.update(
+      c.code,
+      c.version,
+      { ...w.change, appendHistory: [history], at },
+      events,
+    );
   }
 }
 

@@ -31,7 +31,8 @@ export function assertCanSee(officer: Officer, c: Complaint): void {
  * subtree holds the PAKN. Called after assertCanSee, so a refusal here may say 403.
  */
 export function assertCanTriage(officer: Officer, c: Complaint): void {
-  if (officer.role !== 'reception' && officer.role !== 'admin') throw new ForbiddenError('triage needs reception');
+  if (officer.role !== 'reception' && officer.role !== 'admin')
+    throw new ForbiddenError('triage needs reception');
   if (!isInSubtree(c.owner, officer.agency)) throw new ForbiddenError('not owned by your subtree');
 }
 

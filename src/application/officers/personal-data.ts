@@ -43,10 +43,18 @@ export const ERASED_NAME = '';
  */
 export class PersonalDataService {
   constructor(
-    private readonly deps: { complaints: ComplaintStore; clock: Clock; audit: AuditLog; newId?: () => string },
+    private readonly deps: {
+      complaints: ComplaintStore;
+      clock: Clock;
+      audit: AuditLog;
+      newId?: () => string;
+    },
   ) {}
 
-  async export(officer: Officer, query: ContactQuery): Promise<{ complaints: SubjectData[]; auditId: string }> {
+  async export(
+    officer: Officer,
+    query: ContactQuery,
+  ): Promise<{ complaints: SubjectData[]; auditId: string }> {
     const found = await this.find(officer, query);
     const entry = await this.deps.audit.record({
       at: this.deps.clock.now(),
@@ -71,8 +79,13 @@ export class PersonalDataService {
     };
   }
 
-  async correct(officer: Officer, query: ContactQuery, patch: CorrectionPatch): Promise<{ codes: string[]; auditId: string }> {
-    if (!Object.values(patch).some((v) => v !== undefined)) throw new ValidationError('admin:errors.patch_empty');
+  async correct(
+    officer: Officer,
+    query: ContactQuery,
+    patch: CorrectionPatch,
+  ): Promise<{ codes: string[]; auditId: string }> {
+    if (!Object.values(patch).some((v) => v !== undefined))
+      throw new ValidationError('admin:errors.patch_empty');
     const found = await this.find(officer, query);
     const fields = Object.keys(patch).filter((k) => patch[k as keyof CorrectionPatch] !== undefined);
     for (const c of found) {
@@ -99,11 +112,17 @@ export class PersonalDataService {
       await this.retrying(officer, c, (cur) => {
         const who = { name: cur.submitter.name, consentPublishName: false };
         return {
-          submitter: { name: ERASED_NAME, consentProcessing: cur.submitter.consentProcessing, consentPublishName: false },
+          submitter: {
+            name: ERASED_NAME,
+            consentProcessing: cur.submitter.consentProcessing,
+            consentPublishName: false,
+          },
           title: maskForPublication(cur.title, who),
           content: maskForPublication(cur.content, who),
           supplementsReplaced: cur.supplements.map((s) => ({ ...s, text: maskForPublication(s.text, who) })),
-          ...(cur.answer ? { answer: { ...cur.answer, text: maskForPublication(cur.answer.text, who) } } : {}),
+          ...(cur.answer
+            ? { answer: { ...cur.answer, text: maskForPublication(cur.answer.text, who) } }
+            : {}),
           history: 'personal_data_erased' as const,
           data: {},
         };
@@ -124,7 +143,10 @@ export class PersonalDataService {
     const phone = query.phone?.trim() ? normalizedPhone(query.phone) : undefined;
     const email = query.email?.trim().toLowerCase();
     if (!phone && !email) throw new ValidationError('admin:errors.contact_required');
-    const all = await this.deps.complaints.findBySubmitter({ ...(phone ? { phone } : {}), ...(email ? { email } : {}) });
+    const all = await this.deps.complaints.findBySubmitter({
+      ...(phone ? { phone } : {}),
+      ...(email ? { email } : {}),
+    });
     return all.filter((c) => canSee(officer, c));
   }
 
@@ -132,7 +154,12 @@ export class PersonalDataService {
   private async retrying(
     officer: Officer,
     first: Complaint,
-    compute: (c: Complaint) => { history: 'personal_data_corrected' | 'personal_data_erased'; data: Record<string, unknown> } & Record<string, unknown>,
+    compute: (
+      c: Complaint,
+    ) => {
+      history: 'personal_data_corrected' | 'personal_data_erased';
+      data: Record<string, unknown>;
+    } & Record<string, unknown>,
   ): Promise<void> {
     let c: Complaint | null = first;
     for (let attempt = 0; attempt < 5 && c; attempt++) {
@@ -142,7 +169,9 @@ export class PersonalDataService {
         await this.deps.complaints.update(c.code, c.version, {
           ...change,
           at,
-          appendHistory: [{ id: (this.deps.newId ?? randomUUID)(), at, type: history, actor: actorOf(officer), data }],
+          appendHistory: [
+            { id: (this.deps.newId ?? randomUUID)(), at, type: history, actor: actorOf(officer), data },
+          ],
         });
         return;
       } catch (err) {

@@ -38,8 +38,7 @@ export interface PublishedItem {
 }
 
 export type LookupResult =
-  | { ok: true; view: PublicComplaintView }
-  | { ok: false; reason: 'format' | 'checksum' | 'unknown' };
+  { ok: true; view: PublicComplaintView } | { ok: false; reason: 'format' | 'checksum' | 'unknown' };
 
 /** Read side for citizens and the public portal (NĐ 20 Điều 12 and 19). */
 export class PublicQueries {
@@ -60,7 +59,16 @@ export class PublicQueries {
       updatedAt: c.updatedAt,
       dueAt: c.dueAt,
       ...(c.answeredAt ? { answeredAt: c.answeredAt } : {}),
-      ...(c.rejection ? { rejection: { reason: c.rejection.reason, ...(c.rejection.duplicateOf ? { duplicateOf: formatTrackingCode(c.rejection.duplicateOf) } : {}) } } : {}),
+      ...(c.rejection
+        ? {
+            rejection: {
+              reason: c.rejection.reason,
+              ...(c.rejection.duplicateOf
+                ? { duplicateOf: formatTrackingCode(c.rejection.duplicateOf) }
+                : {}),
+            },
+          }
+        : {}),
     };
     if (c.answer?.published) view.answer = await this.publicAnswer(c);
     return { ok: true, view };
@@ -125,6 +133,9 @@ export class PublicQueries {
  * e-mails and ID numbers are dropped from the query before it reaches the store.
  */
 export function safeSearchText(q: string): string | undefined {
-  const cleaned = maskPersonalText(q.normalize('NFC')).replace(/\*\*\*/g, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = maskPersonalText(q.normalize('NFC'))
+    .replace(/\*\*\*/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return cleaned.length ? cleaned : undefined;
 }

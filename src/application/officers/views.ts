@@ -32,7 +32,12 @@ export interface InboxQuery {
  * Builds the store filter of a view. `units` are the agencies strictly below the officer's (for
  * "forwarded"); returns `null` when the view is empty by construction (no sub-units).
  */
-export function inboxFilter(officer: Officer, query: InboxQuery, now: Date, agencies: readonly Agency[]): ComplaintFilter | null {
+export function inboxFilter(
+  officer: Officer,
+  query: InboxQuery,
+  now: Date,
+  agencies: readonly Agency[],
+): ComplaintFilter | null {
   const me = officer.agency;
   // The subtree stays in every filter, also where `owners` narrows it: it is what the store's indexes
   // serve best (owner root + status), and it keeps a view from ever reaching outside the subtree.

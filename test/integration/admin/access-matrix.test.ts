@@ -31,13 +31,44 @@ const answered = (publish: boolean) => async (wf: OfficerWorkflow, c: Complaint)
 const ACTIONS: Record<string, ActionSpec> = {
   read: { method: 'GET', path: (c) => `/api/admin/complaints/${c}` },
   export: { method: 'GET', path: (c) => `/api/admin/complaints/${c}/export.docx` },
-  forward: { method: 'POST', path: (c) => `/api/admin/complaints/${c}/forward`, body: { units: ['btc.tchq'] } },
-  transfer: { method: 'POST', path: (c) => `/api/admin/complaints/${c}/transfer`, body: { agency: 'hno', reason: 'Không thuộc thẩm quyền' } },
-  return: { method: 'POST', path: (c) => `/api/admin/complaints/${c}/return`, body: { reason: 'Không thuộc thẩm quyền' } },
-  'request-info': { method: 'POST', path: (c) => `/api/admin/complaints/${c}/request-info`, body: { message: 'Xin bổ sung' } },
-  answer: { method: 'POST', path: (c) => `/api/admin/complaints/${c}/answer`, body: { text: 'Trả lời', publish: false } },
-  review: { method: 'POST', path: (c) => `/api/admin/complaints/${c}/review`, body: { decision: 'approve' }, prepare: answered(true), targets: ['btc.tchq'] },
-  publish: { method: 'POST', path: (c) => `/api/admin/complaints/${c}/publish`, body: {}, prepare: answered(false) },
+  forward: {
+    method: 'POST',
+    path: (c) => `/api/admin/complaints/${c}/forward`,
+    body: { units: ['btc.tchq'] },
+  },
+  transfer: {
+    method: 'POST',
+    path: (c) => `/api/admin/complaints/${c}/transfer`,
+    body: { agency: 'hno', reason: 'Không thuộc thẩm quyền' },
+  },
+  return: {
+    method: 'POST',
+    path: (c) => `/api/admin/complaints/${c}/return`,
+    body: { reason: 'Không thuộc thẩm quyền' },
+  },
+  'request-info': {
+    method: 'POST',
+    path: (c) => `/api/admin/complaints/${c}/request-info`,
+    body: { message: 'Xin bổ sung' },
+  },
+  answer: {
+    method: 'POST',
+    path: (c) => `/api/admin/complaints/${c}/answer`,
+    body: { text: 'Trả lời', publish: false },
+  },
+  review: {
+    method: 'POST',
+    path: (c) => `/api/admin/complaints/${c}/review`,
+    body: { decision: 'approve' },
+    prepare: answered(true),
+    targets: ['btc.tchq'],
+  },
+  publish: {
+    method: 'POST',
+    path: (c) => `/api/admin/complaints/${c}/publish`,
+    body: {},
+    prepare: answered(false),
+  },
   unpublish: {
     method: 'POST',
     path: (c) => `/api/admin/complaints/${c}/unpublish`,
@@ -75,7 +106,13 @@ describe('access matrix: role × action × own/other subtree', () => {
     kit = await startAdminKit();
     const a = (await kit.deps.stores.agencies.get('btc'))!;
     await kit.deps.stores.agencies.upsert({ ...a, reviewBeforePublish: true });
-    wf = new OfficerWorkflow({ complaints: kit.deps.stores.complaints, agencies: kit.deps.stores.agencies, clock: kit.deps.clock, deadlines: kit.deps.config.deadlines, limits: kit.deps.config.limits });
+    wf = new OfficerWorkflow({
+      complaints: kit.deps.stores.complaints,
+      agencies: kit.deps.stores.agencies,
+      clock: kit.deps.clock,
+      deadlines: kit.deps.config.deadlines,
+      limits: kit.deps.config.limits,
+    });
     for (const u of Object.keys(OFFICERS)) await kit.token(u);
   });
   afterAll(async () => kit?.close());
@@ -83,7 +120,8 @@ describe('access matrix: role × action × own/other subtree', () => {
   const cells: Array<[string, string, Target, Outcome]> = [];
   for (const username of Object.keys(OFFICERS)) {
     for (const [action, spec] of Object.entries(ACTIONS)) {
-      for (const target of spec.targets ?? (['btc', 'btc.tchq'] as Target[])) cells.push([username, action, target, expected(username, action, target)]);
+      for (const target of spec.targets ?? (['btc', 'btc.tchq'] as Target[]))
+        cells.push([username, action, target, expected(username, action, target)]);
     }
   }
 
@@ -93,7 +131,12 @@ describe('access matrix: role × action × own/other subtree', () => {
     if (spec.prepare) c = await spec.prepare(wf, c);
     const before = JSON.stringify(await kit.deps.stores.complaints.getByCode(c.code));
     const eventsBefore = (await kit.events(c.code)).length;
-    const res = await kit.as(username, spec.method, spec.path(c.code), spec.body ? { ...spec.body, version: c.version } : undefined);
+    const res = await kit.as(
+      username,
+      spec.method,
+      spec.path(c.code),
+      spec.body ? { ...spec.body, version: c.version } : undefined,
+    );
     expect({ status: res.statusCode, body: outcome === 200 ? undefined : res.json().key }).toEqual({
       status: outcome,
       body: outcome === 403 ? 'errors.forbidden' : outcome === 404 ? 'errors.not_found' : undefined,
@@ -115,31 +158,62 @@ describe('access matrix: role × action × own/other subtree', () => {
   it('should refuse the directory and personal-data routes to non-admins and outside the admin subtree', async () => {
     const agencyBody = { code: 'btc.kbnn', name: 'Kho bạc Nhà nước' };
     expect((await kit.as('btc.nl', 'POST', '/api/admin/agencies', agencyBody)).statusCode).toBe(403);
-    expect((await kit.as('btc.qt', 'POST', '/api/admin/agencies', { code: 'hno.stc', name: 'Sở Tài chính' })).statusCode).toBe(403);
+    expect(
+      (await kit.as('btc.qt', 'POST', '/api/admin/agencies', { code: 'hno.stc', name: 'Sở Tài chính' }))
+        .statusCode,
+    ).toBe(403);
     expect(await kit.deps.stores.agencies.get('hno.stc')).toBeNull();
     expect((await kit.as('btc.qt', 'POST', '/api/admin/agencies', agencyBody)).statusCode).toBe(201);
     const acct = { username: 'hno.moi', agency: 'hno', role: 'reception', password: 'mot-mat-khau-dai' };
     expect((await kit.as('btc.qt', 'POST', '/api/admin/accounts', acct)).statusCode).toBe(403);
     expect(await kit.deps.stores.accounts.get('hno.moi')).toBeNull();
-    expect((await kit.as('btc.nl', 'PATCH', '/api/admin/accounts/btc.xem', { role: 'admin' })).statusCode).toBe(403);
-    expect((await kit.as('btc.qt', 'PATCH', '/api/admin/accounts/hno.nl', { active: false })).statusCode).toBe(404);
+    expect(
+      (await kit.as('btc.nl', 'PATCH', '/api/admin/accounts/btc.xem', { role: 'admin' })).statusCode,
+    ).toBe(403);
+    expect(
+      (await kit.as('btc.qt', 'PATCH', '/api/admin/accounts/hno.nl', { active: false })).statusCode,
+    ).toBe(404);
     expect((await kit.deps.stores.accounts.get('hno.nl'))!.active).toBe(true);
-    expect((await kit.as('btc.nl', 'POST', '/api/admin/personal-data/export', { phone: '0987654321' })).statusCode).toBe(403);
-    expect((await kit.as('btc.tchq.nl', 'POST', '/api/admin/personal-data/erase', { phone: '0987654321', confirm: true })).statusCode).toBe(403);
+    expect(
+      (await kit.as('btc.nl', 'POST', '/api/admin/personal-data/export', { phone: '0987654321' })).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await kit.as('btc.tchq.nl', 'POST', '/api/admin/personal-data/erase', {
+          phone: '0987654321',
+          confirm: true,
+        })
+      ).statusCode,
+    ).toBe(403);
     expect((await kit.as('btc.xem', 'GET', '/api/admin/accounts')).statusCode).toBe(403);
   });
 
   it('should list only what the subtree holds', async () => {
     const other = await kit.put({ owner: 'hno.sxd' });
     const res = await kit.as('btc.nl', 'GET', '/api/admin/complaints?limit=100');
-    expect(res.json().items.every((i: { owner: string }) => i.owner === 'btc' || i.owner.startsWith('btc.'))).toBe(true);
-    expect((await kit.as('hno.nl', 'GET', `/api/admin/complaints?q=${encodeURIComponent('Phản ánh')}&limit=100`)).json().items.map((i: { code: string }) => i.code)).toContain(other.code);
+    expect(
+      res.json().items.every((i: { owner: string }) => i.owner === 'btc' || i.owner.startsWith('btc.')),
+    ).toBe(true);
+    expect(
+      (await kit.as('hno.nl', 'GET', `/api/admin/complaints?q=${encodeURIComponent('Phản ánh')}&limit=100`))
+        .json()
+        .items.map((i: { code: string }) => i.code),
+    ).toContain(other.code);
   });
 
   it('should answer 401 without a valid token, and change nothing', async () => {
     const c = await kit.put({ owner: 'btc' });
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${(await kit.token('btc.nl')).slice(0, -2)}xx` }]) {
-      const res = await kit.app.inject({ method: 'POST', url: `/api/admin/complaints/${c.code}/reject`, payload: { reason: 'spam', version: 1 }, headers });
+    for (const headers of [
+      {},
+      { authorization: 'Bearer nope' },
+      { authorization: `Bearer ${(await kit.token('btc.nl')).slice(0, -2)}xx` },
+    ]) {
+      const res = await kit.app.inject({
+        method: 'POST',
+        url: `/api/admin/complaints/${c.code}/reject`,
+        payload: { reason: 'spam', version: 1 },
+        headers,
+      });
       expect(res.statusCode).toBe(401);
       expect(res.json().key).toBe('errors.unauthorized');
     }

@@ -6,16 +6,38 @@ import { FixedClock, InMemoryKv } from './fakes';
 
 class Accounts implements AccountStore {
   rows = new Map<string, Account>();
-  async create(a: Account) { this.rows.set(a.username, a); return a; }
-  async get(u: string) { return this.rows.get(u) ?? null; }
-  async list() { return [...this.rows.values()]; }
-  async update(u: string, patch: Partial<Account>) { const a = { ...this.rows.get(u)!, ...patch }; this.rows.set(u, a); return a; }
+  async create(a: Account) {
+    this.rows.set(a.username, a);
+    return a;
+  }
+  async get(u: string) {
+    return this.rows.get(u) ?? null;
+  }
+  async list() {
+    return [...this.rows.values()];
+  }
+  async update(u: string, patch: Partial<Account>) {
+    const a = { ...this.rows.get(u)!, ...patch };
+    this.rows.set(u, a);
+    return a;
+  }
 }
 
 function setup() {
   const accounts = new Accounts();
   const now = new Date('2026-03-03T03:00:00Z');
-  void accounts.create({ username: 'btc.nl', displayName: 'Tiếp nhận BTC', agency: 'btc', role: 'reception', passwordHash: bcrypt.hashSync('dung-mat-khau', 4), active: true, failedLogins: 0, lockedUntil: null, createdAt: now, updatedAt: now });
+  void accounts.create({
+    username: 'btc.nl',
+    displayName: 'Tiếp nhận BTC',
+    agency: 'btc',
+    role: 'reception',
+    passwordHash: bcrypt.hashSync('dung-mat-khau', 4),
+    active: true,
+    failedLogins: 0,
+    lockedUntil: null,
+    createdAt: now,
+    updatedAt: now,
+  });
   const clock = new FixedClock(now);
   const warnings: unknown[] = [];
   const svc = new AuthService({
@@ -44,19 +66,28 @@ describe('AuthService', () => {
 
   it('should slow down and then lock repeated failures, logging the lock without the address', async () => {
     const { svc, clock, accounts, warnings } = setup();
-    for (let i = 0; i < 3; i++) await expect(svc.login('btc.nl', 'sai', '10.0.0.2')).rejects.toMatchObject({ status: 401 });
-    await expect(svc.login('btc.nl', 'dung-mat-khau', '10.0.0.2')).rejects.toMatchObject({ status: 429, key: 'admin:auth.slow_down' });
+    for (let i = 0; i < 3; i++)
+      await expect(svc.login('btc.nl', 'sai', '10.0.0.2')).rejects.toMatchObject({ status: 401 });
+    await expect(svc.login('btc.nl', 'dung-mat-khau', '10.0.0.2')).rejects.toMatchObject({
+      status: 429,
+      key: 'admin:auth.slow_down',
+    });
     for (let i = 0; i < 7; i++) {
       clock.advance(60_000);
       await expect(svc.login('btc.nl', 'sai', `10.0.1.${i}`)).rejects.toMatchObject({ status: 401 });
     }
     clock.advance(60_000);
-    await expect(svc.login('btc.nl', 'dung-mat-khau', '10.0.9.9')).rejects.toMatchObject({ status: 429, key: 'admin:auth.locked' });
+    await expect(svc.login('btc.nl', 'dung-mat-khau', '10.0.9.9')).rejects.toMatchObject({
+      status: 429,
+      key: 'admin:auth.locked',
+    });
     expect((await accounts.get('btc.nl'))!.lockedUntil).not.toBeNull();
     expect(JSON.stringify(warnings)).toContain('btc.nl');
     expect(JSON.stringify(warnings)).not.toContain('10.0.');
     clock.advance(16 * 60_000);
-    await expect(svc.login('btc.nl', 'dung-mat-khau', '10.0.9.9')).resolves.toMatchObject({ account: { username: 'btc.nl' } });
+    await expect(svc.login('btc.nl', 'dung-mat-khau', '10.0.9.9')).resolves.toMatchObject({
+      account: { username: 'btc.nl' },
+    });
     expect((await accounts.get('btc.nl'))!.failedLogins).toBe(0);
   });
 

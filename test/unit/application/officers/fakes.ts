@@ -1,9 +1,24 @@
-import { applyChange, type Complaint, type NewComplaint, type ComplaintSummary, toSummary } from '../../../../src/domain/complaint';
+import {
+  applyChange,
+  type Complaint,
+  type NewComplaint,
+  type ComplaintSummary,
+  toSummary,
+} from '../../../../src/domain/complaint';
 import type { Agency } from '../../../../src/domain/agency';
 import { isInSubtree } from '../../../../src/domain/agency';
 import { NotFoundError, VersionConflictError } from '../../../../src/domain/errors';
 import type { DomainEvent } from '../../../../src/domain/events';
-import type { AgencyStore, ComplaintFilter, ComplaintStore, ConversationStorage, OutboxEntry, Page, PageRequest, StoreItems } from '../../../../src/domain/ports';
+import type {
+  AgencyStore,
+  ComplaintFilter,
+  ComplaintStore,
+  ConversationStorage,
+  OutboxEntry,
+  Page,
+  PageRequest,
+  StoreItems,
+} from '../../../../src/domain/ports';
 import { ETagConflictError } from '../../../../src/domain/ports';
 import { generateTrackingCode, type TrackingCode } from '../../../../src/domain/tracking-code';
 
@@ -34,11 +49,18 @@ export class InMemoryComplaintStore implements ComplaintStore {
     return c ? structuredClone(c) : null;
   }
   async list(filter: ComplaintFilter, page: PageRequest): Promise<Page<ComplaintSummary>> {
-    const all = [...this.rows.values()].filter((c) => matches(c, filter)).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    const all = [...this.rows.values()]
+      .filter((c) => matches(c, filter))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     const offset = page.offset ?? 0;
     return { items: all.slice(offset, offset + page.limit).map(toSummary), total: all.length };
   }
-  async update(code: string, expectedVersion: number, change: Parameters<ComplaintStore['update']>[2], events: DomainEvent[] = []): Promise<Complaint> {
+  async update(
+    code: string,
+    expectedVersion: number,
+    change: Parameters<ComplaintStore['update']>[2],
+    events: DomainEvent[] = [],
+  ): Promise<Complaint> {
     const c = this.rows.get(code);
     if (!c) throw new NotFoundError('complaint', code);
     if (c.version !== expectedVersion) throw new VersionConflictError(code, expectedVersion, c.version);
@@ -50,7 +72,11 @@ export class InMemoryComplaintStore implements ComplaintStore {
   }
   async findBySubmitter(contact: { phone?: string; email?: string }): Promise<Complaint[]> {
     return [...this.rows.values()]
-      .filter((c) => (contact.phone && c.submitter.phone === contact.phone) || (contact.email && c.submitter.email === contact.email))
+      .filter(
+        (c) =>
+          (contact.phone && c.submitter.phone === contact.phone) ||
+          (contact.email && c.submitter.email === contact.email),
+      )
       .map((c) => structuredClone(c));
   }
   async countBy(): Promise<Array<{ key: string; count: number }>> {
@@ -74,7 +100,11 @@ function matches(c: Complaint, f: ComplaintFilter): boolean {
   if (f.status && !f.status.includes(c.status)) return false;
   if (f.category && !f.category.includes(c.category)) return false;
   if (f.published !== undefined && (c.answer?.published ?? false) !== f.published) return false;
-  if (f.overdueAt && !(['received', 'processing', 'awaiting_info'].includes(c.status) && c.dueAt < f.overdueAt)) return false;
+  if (
+    f.overdueAt &&
+    !(['received', 'processing', 'awaiting_info'].includes(c.status) && c.dueAt < f.overdueAt)
+  )
+    return false;
   if (f.q && !`${c.title} ${c.content}`.toLowerCase().includes(f.q.toLowerCase())) return false;
   return true;
 }
@@ -124,21 +154,63 @@ export class InMemoryKv implements ConversationStorage {
 }
 
 export const AGENCIES: Agency[] = [
-  { code: 'vpcp', name: 'Văn phòng Chính phủ', kind: 'central', parent: null, reviewBeforePublish: false, active: true },
-  { code: 'btc', name: 'Bộ Tài chính', kind: 'ministry', parent: 'vpcp', reviewBeforePublish: false, active: true },
-  { code: 'btc.tchq', name: 'Tổng cục Hải quan', kind: 'unit', parent: 'btc', reviewBeforePublish: false, active: true },
-  { code: 'hno', name: 'UBND TP Hà Nội', kind: 'province', parent: 'vpcp', reviewBeforePublish: false, active: true },
-  { code: 'hno.sxd', name: 'Sở Xây dựng Hà Nội', kind: 'unit', parent: 'hno', reviewBeforePublish: false, active: true },
+  {
+    code: 'vpcp',
+    name: 'Văn phòng Chính phủ',
+    kind: 'central',
+    parent: null,
+    reviewBeforePublish: false,
+    active: true,
+  },
+  {
+    code: 'btc',
+    name: 'Bộ Tài chính',
+    kind: 'ministry',
+    parent: 'vpcp',
+    reviewBeforePublish: false,
+    active: true,
+  },
+  {
+    code: 'btc.tchq',
+    name: 'Tổng cục Hải quan',
+    kind: 'unit',
+    parent: 'btc',
+    reviewBeforePublish: false,
+    active: true,
+  },
+  {
+    code: 'hno',
+    name: 'UBND TP Hà Nội',
+    kind: 'province',
+    parent: 'vpcp',
+    reviewBeforePublish: false,
+    active: true,
+  },
+  {
+    code: 'hno.sxd',
+    name: 'Sở Xây dựng Hà Nội',
+    kind: 'unit',
+    parent: 'hno',
+    reviewBeforePublish: false,
+    active: true,
+  },
 ];
 
 export function newComplaint(overrides: Partial<NewComplaint> = {}): NewComplaint {
   const at = new Date('2026-03-02T03:00:00Z');
   return {
     title: 'Chậm cấp giấy phép xây dựng',
-    content: 'Tôi là Nguyễn Văn An, nộp hồ sơ đã 2 tháng chưa có kết quả. Liên hệ 0912 345 678 hoặc an@example.vn.',
+    content:
+      'Tôi là Nguyễn Văn An, nộp hồ sơ đã 2 tháng chưa có kết quả. Liên hệ 0912 345 678 hoặc an@example.vn.',
     category: 'tthc',
     attachments: [],
-    submitter: { name: 'Nguyễn Văn An', phone: '+84912345678', email: 'an@example.vn', consentProcessing: true, consentPublishName: true },
+    submitter: {
+      name: 'Nguyễn Văn An',
+      phone: '+84912345678',
+      email: 'an@example.vn',
+      consentProcessing: true,
+      consentPublishName: true,
+    },
     channelRef: { channel: 'telegram', userId: '111', conversationId: '111' },
     locale: 'vi',
     owner: 'btc',
