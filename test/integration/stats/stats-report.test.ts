@@ -1,28 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openSqliteStores, type SqliteStores } from '../../../src/persistence/sqlite';
+import type { Stores } from '../../../src/domain/ports';
+import { storeFactories, type StoreFactory } from '../../contract/stores/factories';
 import { createStatsService, resolvePeriod, type StatsReport } from '../../../src/application/stats';
 import { loadFixture, NOW } from './stats-fixture';
 
 const DAY = 24 * 3600 * 1000;
 const HOUR = 3600 * 1000;
 
-describe('stats report on the SQLite store (fixture with known outcomes)', () => {
-  let dir: string;
-  let stores: SqliteStores;
+/** The same fixture and figures on every store adapter: SQLite always, MongoDB where one is reachable. */
+function statsReportSuite(factory: StoreFactory): void {
+  let stores: Stores;
   const clock = { now: () => NOW };
   const march = (granularity?: string) =>
     resolvePeriod({ from: '2026-03-01', to: '2026-03-31', granularity }, NOW);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pakn-stats-'));
-    stores = openSqliteStores({ file: join(dir, 'stats.db') });
+    stores = (await factory.create())!;
     await loadFixture(stores);
   });
   afterAll(async () => {
-    await stores.close();
-    rmSync(dir, { recursive: true, force: true });
+    await stores?.close();
   });
 
   const service = () =>
@@ -256,4 +252,16 @@ describe('stats report on the SQLite store (fixture with known outcomes)', () =>
     expect(calls).toBe(first);
     expect(b).toBe(a);
   });
-});
+}
+
+for (const factory of storeFactories) {
+  if (factory.skipReason) {
+    describe(`stats report on ${factory.name}`, () => {
+      it.skip(`skipped: ${factory.skipReason}`, () => undefined);
+    });
+    console.log(`stats report, ${factory.name}: skipped: ${factory.skipReason}`);
+  } else {
+    describe(`stats report on ${factory.name} (fixture with known outcomes)`, () =>
+      statsReportSuite(factory));
+  }
+}
