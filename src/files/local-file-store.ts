@@ -29,7 +29,11 @@ export class LocalFileStore implements FileStore {
     if (existing?.isFile() && existing.size === bytes.length) return stored;
 
     const dir = path.dirname(target);
-    await fs.mkdir(dir, { recursive: true });
+    // New fan-out directories must themselves survive a crash, so their parents are synced too.
+    if ((await fs.mkdir(dir, { recursive: true })) !== undefined) {
+      await fsyncDir(path.dirname(path.dirname(dir)));
+      await fsyncDir(path.dirname(dir));
+    }
     // The temporary name is ours (a UUID), never derived from user input.
     const tmp = path.join(dir, `.${sha256}.${randomUUID()}.tmp`);
     const handle = await fs.open(tmp, 'wx', 0o640);
