@@ -12,6 +12,13 @@ export interface FilterSql {
   /** `1` when nothing is filtered. */
   where: string;
   params: unknown[];
+  /**
+   * True when only owner and status are constrained: the clauses then name only `c.owner_root`,
+   * `c.owner` and `c.status`, and can run on `complaint_counts c` as well.
+   */
+  ownerStatusOnly: boolean;
+  /** True when a full-text match is part of the clause. */
+  usesSearch: boolean;
 }
 
 // Statuses are our own constants, not input; they are inlined so the partial index on open PAKN applies.
@@ -20,6 +27,8 @@ const OPEN_LIST = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 export function filterSql(f: ComplaintFilter): FilterSql {
   const clauses: string[] = [];
   const params: unknown[] = [];
+  let ownerStatusClauses = 0;
+  let usesSearch = false;
   if (f.ownerSubtree !== undefined && f.ownerSubtree !== CENTRAL_AGENCY) {
     // The top-level agency is an equality on an indexed column; below it, `btc.tchq` itself or anything
     // starting `btc.tchq.`, never `btc.tchqx` (the trap of a naive prefix 'btc.tchq%'): the range
@@ -31,10 +40,12 @@ export function filterSql(f: ComplaintFilter): FilterSql {
       clauses.push('(c.owner = ? OR (c.owner >= ? AND c.owner < ?))');
       params.push(f.ownerSubtree, `${f.ownerSubtree}.`, `${f.ownerSubtree}/`);
     }
+    ownerStatusClauses += root === f.ownerSubtree ? 1 : 2;
   }
   if (f.owners !== undefined) {
     clauses.push('c.owner IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(f.owners));
+    ownerStatusClauses++;
   }
   if (f.involving !== undefined) {
     clauses.push(
@@ -45,6 +56,7 @@ export function filterSql(f: ComplaintFilter): FilterSql {
   if (f.status !== undefined) {
     clauses.push('c.status IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(f.status));
+    ownerStatusClauses++;
   }
   if (f.channel !== undefined) {
     clauses.push('c.channel IN (SELECT value FROM json_each(?))');
@@ -87,7 +99,13 @@ export function filterSql(f: ComplaintFilter): FilterSql {
     if (words.length > 0) {
       clauses.push('c.id IN (SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ?)');
       params.push(ftsQuery(words));
+      usesSearch = true;
     }
   }
-  return { where: clauses.length ? clauses.join(' AND ') : '1', params };
+  return {
+    where: clauses.length ? clauses.join(' AND ') : '1',
+    params,
+    ownerStatusOnly: ownerStatusClauses === clauses.length,
+    usesSearch,
+  };
 }

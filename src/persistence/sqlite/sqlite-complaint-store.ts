@@ -344,34 +344,42 @@ export class SqliteComplaintStore implements ComplaintStore {
 
   async list(filter: ComplaintFilter, page: PageRequest): Promise<Page<ComplaintSummary>> {
     const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(page.limit)));
+    const offset = page.cursor !== undefined ? 0 : Math.max(0, Math.floor(page.offset ?? 0));
+    const cursor = page.cursor !== undefined ? decodeCursor(page.cursor) : undefined;
     const f = filterSql(filter);
-    // Without a WHERE, SQLite counts by walking the smallest b-tree, not row by row.
-    const countSql =
-      f.where === '1'
-        ? 'SELECT count(*) FROM complaints'
-        : `SELECT count(*) FROM complaints c WHERE ${f.where}`;
-    const total = this.stmt(countSql)
-      .pluck()
-      .get(...f.params) as number;
-    // Two steps in one statement: pick the page's ids from an index (sorting index entries, not rows,
-    // when the order does not come straight from one), then read only those rows.
-    const pageOf = (where: string) =>
-      `SELECT ${SUMMARY_COLUMNS} FROM complaints c WHERE c.id IN (
-         SELECT c.id FROM complaints c WHERE ${where} ORDER BY c.created_at DESC, c.code DESC LIMIT ? OFFSET ?
-       ) ORDER BY c.created_at DESC, c.code DESC`;
-    let rows: SummaryRow[];
-    if (page.cursor !== undefined) {
-      const [at, code] = decodeCursor(page.cursor);
-      rows = this.stmt(pageOf(`${f.where} AND (c.created_at, c.code) < (?, ?)`)).all(
-        ...f.params,
-        at,
-        code,
-        limit + 1,
-        0,
-      ) as SummaryRow[];
+    const after = cursor ? ' AND (c.created_at, c.code) < (?, ?)' : '';
+    const afterParams = cursor ?? [];
+    let rows: Array<SummaryRow & { total?: number }>;
+    let total: number | undefined;
+    if (f.usesSearch) {
+      // The full-text match is the costly part: evaluate it once, counting every match (the window) and
+      // keeping the page, then read the page's rows.
+      rows = this.stmt(
+        `SELECT ${SUMMARY_COLUMNS}, p.total FROM (
+           SELECT m.id, m.total FROM (
+             SELECT c.id, c.created_at, c.code, count(*) OVER () AS total FROM complaints c WHERE ${f.where}
+           ) m WHERE 1${after.replace(/c\./g, 'm.')} ORDER BY m.created_at DESC, m.code DESC LIMIT ? OFFSET ?
+         ) p JOIN complaints c ON c.id = p.id ORDER BY c.created_at DESC, c.code DESC`,
+      ).all(...f.params, ...afterParams, limit + 1, offset) as Array<SummaryRow & { total: number }>;
+      total = rows[0]?.total;
     } else {
-      const offset = Math.max(0, Math.floor(page.offset ?? 0));
-      rows = this.stmt(pageOf(f.where)).all(...f.params, limit + 1, offset) as SummaryRow[];
+      // Pick the page's ids from an index first (sorting index entries, not rows, when the order does
+      // not come straight out of one), then read only those rows.
+      rows = this.stmt(
+        `SELECT ${SUMMARY_COLUMNS} FROM complaints c WHERE c.id IN (
+           SELECT c.id FROM complaints c WHERE ${f.where}${after}
+           ORDER BY c.created_at DESC, c.code DESC LIMIT ? OFFSET ?
+         ) ORDER BY c.created_at DESC, c.code DESC`,
+      ).all(...f.params, ...afterParams, limit + 1, offset) as SummaryRow[];
+    }
+    if (total === undefined) {
+      // Owner and status alone: a sum over the running counters instead of a count over rows.
+      const countSql = f.ownerStatusOnly
+        ? `SELECT coalesce(sum(c.n), 0) FROM complaint_counts c WHERE ${f.where}`
+        : `SELECT count(*) FROM complaints c WHERE ${f.where}`;
+      total = this.stmt(countSql)
+        .pluck()
+        .get(...f.params) as number;
     }
     const more = rows.length > limit;
     const items = (more ? rows.slice(0, limit) : rows).map(summaryFromRow);
@@ -388,6 +396,12 @@ export class SqliteComplaintStore implements ComplaintStore {
     const col = DIMENSION_COLUMN[dimension];
     if (!col) throw new ValidationError('errors.bad_request', { field: 'dimension' });
     const f = filterSql(filter);
+    if (f.ownerStatusOnly && (dimension === 'status' || dimension === 'owner')) {
+      return this.stmt(
+        `SELECT ${col} AS key, sum(c.n) AS count FROM complaint_counts c WHERE ${f.where}
+         GROUP BY ${col} HAVING sum(c.n) > 0 ORDER BY ${col}`,
+      ).all(...f.params) as Array<{ key: string; count: number }>;
+    }
     return this.stmt(
       `SELECT ${col} AS key, count(*) AS count FROM complaints c WHERE ${f.where} GROUP BY ${col} ORDER BY ${col}`,
     ).all(...f.params) as Array<{ key: string; count: number }>;

@@ -182,6 +182,14 @@ export function complaintStoreContract(factory: StoreFactory): void {
         expect(back!.notes[0]!.at).toBeInstanceOf(Date);
         expect(back!.supplements[0]!.at).toEqual(when);
         expect(back!.dueAt).toEqual(at(5 * DAY));
+        // Totals and counts follow the move.
+        expect((await store().list({ ownerSubtree: 'btc' }, { limit: 5 })).total).toBe(1);
+        expect((await store().list({ owners: ['vpcp'] }, { limit: 5 })).total).toBe(0);
+        expect((await store().list({ status: ['received'] }, { limit: 5 })).total).toBe(0);
+        expect(await store().countBy('owner', {})).toEqual([{ key: 'btc', count: 1 }]);
+        expect(await store().countBy('status', { ownerSubtree: 'btc' })).toEqual([
+          { key: 'processing', count: 1 },
+        ]);
       });
 
       it('stores an answer with its dates, and removes it again on rework', async () => {
@@ -509,6 +517,28 @@ export function complaintStoreContract(factory: StoreFactory): void {
           cursor = page.nextCursor;
         } while (cursor);
         expect(seen).toEqual(listOrder(mine));
+      });
+
+      it('cursor and offset paging under a search keep the total of all matches', async () => {
+        const hits = await Promise.all(
+          Array.from({ length: 9 }, (_, i) =>
+            store().create(draft({ title: `Cầu Long Biên hỏng ${i}`, createdAt: at(i * HOUR) })),
+          ),
+        );
+        await seed(6, 0);
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store().list({ q: 'long bien' }, { limit: 4, cursor });
+          expect(page.total).toBe(9);
+          seen.push(...codesOf(page.items));
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(seen).toEqual(listOrder(hits));
+        const third = await store().list({ q: 'long bien' }, { limit: 4, offset: 8 });
+        expect(third.total).toBe(9);
+        expect(codesOf(third.items)).toEqual(listOrder(hits).slice(8));
+        expect((await store().list({ q: 'long bien' }, { limit: 4, offset: 20 })).total).toBe(9);
       });
 
       it('offset pages give the same order', async () => {
