@@ -67,6 +67,9 @@ const NO = [
   'discard',
 ];
 
+/** Command words are short; longer messages (content) are never folded and compared. */
+const MAX_WORD_CHARS = 40;
+
 function normCommand(text: string): string {
   // Telegram appends the bot's name in groups: /status@pakn_bot ABC.
   return text.trim().replace(/^\/(\w+)@\w+/, '/$1');
@@ -111,7 +114,8 @@ export function parseCommand(raw: string | undefined): Command | undefined {
   if (HELP.includes(lower)) return { kind: 'help' };
   // "tra cứu ABCD-EFGH": only when what follows is code-shaped, so a sentence starting with
   // "tra cứu" typed as content is not taken for a command.
-  const lookup = /^(?:tra ?cuu|status)\s*[:-]?\s*(.*)$/.exec(foldText(text));
+  const lookup =
+    text.length <= MAX_WORD_CHARS ? /^(?:tra ?cuu|status)\s*[:-]?\s*(.*)$/.exec(foldText(text)) : null;
   if (lookup) {
     const rest = lookup[1]?.trim() ?? '';
     if (!rest) return { kind: 'status' };
@@ -120,21 +124,39 @@ export function parseCommand(raw: string | undefined): Command | undefined {
   return undefined;
 }
 
-const inList = (list: readonly string[], text: string | undefined): boolean =>
-  !!text && list.some((w) => foldText(w) === foldText(text.replace(/^\//, '').replace(/[.!]+$/, '')));
+function wordSet(list: readonly string[]): ReadonlySet<string> {
+  return new Set(list.map((w) => foldText(w)));
+}
+
+function inSet(set: ReadonlySet<string>, text: string | undefined): boolean {
+  if (!text || text.length > MAX_WORD_CHARS) return false;
+  return set.has(foldText(text.replace(/^\//, '').replace(/[.!]+$/, '')));
+}
+
+const DONE_SET = wordSet(DONE);
+const SKIP_SET = wordSet(SKIP);
+const YES_SET = wordSet(YES);
+const NO_SET = wordSet(NO);
+const CLEAR_SET = wordSet(['xóa hết', 'xoa het', 'clear', 'remove all']);
+const NEW_CODE_SET = wordSet([
+  'đổi mã',
+  'doi ma',
+  'mã khác',
+  'ma khac',
+  'new code',
+  'another code',
+  'newcode',
+]);
 
 export const isDoneWord = (text: string | undefined): boolean =>
-  !!text && (/^\/done\b/i.test(text.trim()) || inList(DONE, text));
+  !!text && (/^\/done\b/i.test(text.trim()) || inSet(DONE_SET, text));
 export const isSkipWord = (text: string | undefined): boolean =>
-  !!text && (/^\/skip\b/i.test(text.trim()) || inList(SKIP, text));
-export const isYesWord = (text: string | undefined): boolean => inList(YES, text);
-export const isNoWord = (text: string | undefined): boolean => inList(NO, text);
+  !!text && (/^\/skip\b/i.test(text.trim()) || inSet(SKIP_SET, text));
+export const isYesWord = (text: string | undefined): boolean => inSet(YES_SET, text);
+export const isNoWord = (text: string | undefined): boolean => inSet(NO_SET, text);
 export const isClearWord = (text: string | undefined): boolean =>
-  !!text && (/^\/clear\b/i.test(text.trim()) || inList(['xóa hết', 'xoa het', 'clear', 'remove all'], text));
-export const isNewCodeWord = (text: string | undefined): boolean =>
-  !!text &&
-  (/^\/newcode\b/i.test(text.trim()) ||
-    inList(['đổi mã', 'doi ma', 'mã khác', 'ma khac', 'new code', 'another code'], text));
+  !!text && (/^\/clear\b/i.test(text.trim()) || inSet(CLEAR_SET, text));
+export const isNewCodeWord = (text: string | undefined): boolean => inSet(NEW_CODE_SET, text);
 
 export const YES_SYNONYMS = YES;
 export const NO_SYNONYMS = NO;
