@@ -83,7 +83,7 @@ export class OfficerWorkflow {
     query: InboxQuery,
     page: { limit: number; offset?: number; cursor?: string },
   ): Promise<Page<ComplaintSummary>> {
-    const agencies = query.view === 'forwarded' ? await this.deps.agencies.list() : [];
+    const agencies = query.view === 'forwarded' ? await this.agencyList() : [];
     const filter = inboxFilter(officer, query, this.deps.clock.now(), agencies);
     if (!filter) return { items: [], total: 0 };
     return this.deps.complaints.list(filter, page);
@@ -386,6 +386,15 @@ export class OfficerWorkflow {
   }
 
   // ---- helpers ----
+
+  private agencyCache?: { at: number; list: Agency[] };
+  /** The agency tree changes rarely; inbox pages read it often, so it is reused for a few seconds. */
+  private async agencyList(): Promise<Agency[]> {
+    const t = Date.now();
+    if (!this.agencyCache || t - this.agencyCache.at > 5000)
+      this.agencyCache = { at: t, list: await this.deps.agencies.list() };
+    return this.agencyCache.list;
+  }
 
   private async load(code: string): Promise<Complaint> {
     const parsed = parseTrackingCode(code);
