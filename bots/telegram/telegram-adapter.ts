@@ -24,8 +24,7 @@ export class TelegramAdapter extends ChannelAdapter {
   protected async deliver(activity: Partial<Activity>): Promise<string> {
     const chatId = activity.conversation?.id;
     if (!chatId) throw new Error('telegram: outgoing activity without conversation.id');
-    const label = channelText(activity.locale, 'channel.share_phone');
-    for (const payload of renderForTelegram(activity, chatId, label)) {
+    for (const payload of renderForTelegram(activity, chatId, () => channelText(activity.locale, 'channel.share_phone'))) {
       this.outbox.push(chatId, () => this.api.sendMessage(payload));
     }
     return '';

@@ -64,7 +64,7 @@ export interface SendMessagePayload {
  * become a reply keyboard (pressing a button sends its text, which the choice prompts recognise); a
  * contact request adds the share-my-phone button; a message without either removes any old keyboard.
  */
-export function renderForTelegram(activity: Partial<Activity>, chatId: string, shareContactLabel: string): SendMessagePayload[] {
+export function renderForTelegram(activity: Partial<Activity>, chatId: string, shareContactLabel: () => string): SendMessagePayload[] {
   const titles = suggestedTitles(activity);
   const contact = requestedContactLabel(activity);
   let text = (activity.text ?? '').trim();
@@ -74,7 +74,7 @@ export function renderForTelegram(activity: Partial<Activity>, chatId: string, s
   let reply_markup: unknown;
   if (titles.length || contact) {
     const keyboard: KeyboardButton[][] = [];
-    if (contact) keyboard.push([{ text: contact === true ? shareContactLabel : contact, request_contact: true }]);
+    if (contact) keyboard.push([{ text: contact === true ? shareContactLabel() : contact, request_contact: true }]);
     keyboard.push(...rows(titles));
     reply_markup = { keyboard, resize_keyboard: true, one_time_keyboard: true };
   } else {

@@ -1,0 +1,224 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import Fastify from 'fastify';
+import { loadConfig } from '../src/config/config';
+import { closeDeps, createDeps } from '../src/app/create-deps';
+import { buildApp } from '../src/http/app';
+import { createLogger } from '../src/shared/logger';
+import type { BenchFigure, BenchOptions, BenchSuite } from './types';
+
+/**
+ * Telegram webhook throughput on the embedded store: the app (buildApp, real dialogs, SQLite) on
+ * 127.0.0.1 in this thread; the load generator and the fake Bot API that receives the replies in a
+ * worker thread. Figures: the highest open-loop rate of mid-dialog text steps whose p99 stays under
+ * 50 ms; status-by-code replies/s against a bare Fastify route measured in the same run; the stored and
+ * in-memory size of an idle conversation's state.
+ */
+
+const SECRET = 'bench-secret';
+const TOKEN = '123456:BENCH-token-abcdefghijklmnopqrstu';
+
+interface LoadResult {
+  count: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  max: number;
+  rate: number;
+}
+
+class LoadWorker {
+  private readonly worker: Worker;
+  private n = 0;
+  private readonly pending = new Map<number, (v: unknown) => void>();
+  readonly ready: Promise<number>;
+
+  constructor() {
+    this.worker = new Worker(join(__dirname, 'telegram-load-worker.mjs'));
+    this.ready = new Promise((resolve) => {
+      this.worker.on('message', (m: { type?: string; port?: number; id?: number; result?: unknown }) => {
+        if (m.type === 'ready') return resolve(m.port!);
+        const done = this.pending.get(m.id!);
+        this.pending.delete(m.id!);
+        done?.(m.result);
+      });
+    });
+  }
+
+  call<T>(msg: Record<string, unknown>): Promise<T> {
+    const id = ++this.n;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve as (v: unknown) => void);
+      this.worker.postMessage({ ...msg, id });
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.call({ type: 'stop' });
+    await this.worker.terminate();
+  }
+}
+
+function gcNow(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+export const telegramBench: BenchSuite = {
+  name: 'channels: Telegram webhook (embedded store)',
+  async run(options: BenchOptions): Promise<BenchFigure[]> {
+    const quick = options.quick;
+    const dir = process.env.BENCH_TG_DIR ?? join(options.workDir, 'telegram');
+    mkdirSync(dir, { recursive: true });
+    const load = new LoadWorker();
+    const apiPort = await load.ready;
+    const config = loadConfig({
+      DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: `http://127.0.0.1:${apiPort}`,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+    });
+    const deps = await createDeps(config, createLogger('silent'));
+    await deps.stores.agencies.upsert({ code: 'vpcp', name: 'Văn phòng Chính phủ', kind: 'central', parent: null, reviewBeforePublish: false, active: true });
+    await deps.stores.agencies.upsert({ code: 'hno', name: 'UBND TP Hà Nội', kind: 'province', parent: 'vpcp', reviewBeforePublish: false, active: true });
+    const app = await buildApp(deps);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as { port: number }).port;
+    const bare = Fastify({ logger: false });
+    bare.get('/bare', async () => ({ ok: true }));
+    await bare.listen({ port: 0, host: '127.0.0.1' });
+    const barePort = (bare.server.address() as { port: number }).port;
+    await load.call({ type: 'target', port, secret: SECRET });
+    const outbox = app.channels.telegram!.outbox;
+    let updateId = 1;
+    const figures: BenchFigure[] = [];
+
+    /** Sends `texts` in order to every chat: one step of every conversation at a time. */
+    const walk = async (chats: number[], texts: string[]) => {
+      for (const text of texts) {
+        const spec = { chats, texts: [text], firstUpdateId: updateId };
+        updateId += chats.length;
+        const r = await load.call<LoadResult>({ type: 'closed', spec: { ...spec, count: chats.length, concurrency: 32 } });
+        if (r.errors) throw new Error(`bench walk: ${r.errors} failed updates at "${text}"`);
+      }
+      await outbox.drain();
+    };
+    const lastTexts = async (chats: number[]) => (await load.call<{ lastText: Array<string | null> }>({ type: 'replies', chats })).lastText;
+
+    try {
+      // 1. Idle conversations in the middle of the intake (at the content step), and their size.
+      const convs = quick ? 300 : 2000;
+      const chats = Array.from({ length: convs }, (_, i) => 10_000_000 + i);
+      // Warm-up (code compiled, caches filled) on other chats, so the heap figure is per conversation.
+      await walk(Array.from({ length: 100 }, (_, i) => 40_000_000 + i), ['/new', 'Đồng ý', '1', '1', 'Tiêu đề', 'Nội dung']);
+      gcNow();
+      const heapBefore = process.memoryUsage().heapUsed;
+      await walk(chats, ['/new', 'Đồng ý', '1', '1', 'Đèn đường hỏng trước cổng trường']);
+      gcNow();
+      const heapPerConv = (process.memoryUsage().heapUsed - heapBefore) / convs;
+      const sample = await lastTexts(chats.slice(0, 3));
+      if (!sample.every((t) => t?.includes('3000'))) throw new Error(`bench: conversations are not at the content step: ${sample[0]}`);
+      const db = (deps.stores as unknown as { db: import('better-sqlite3').Database }).db;
+      const row = db
+        .prepare(`SELECT count(*) AS n, sum(length(key) + length(data) + length(etag)) AS bytes FROM conversation_state WHERE key LIKE 'telegram/%/1000____/%' OR key LIKE 'telegram/%/1000____'`)
+        .get() as { n: number; bytes: number };
+      const storedPerConv = row.bytes / convs;
+      figures.push({
+        name: 'idle conversation state, stored',
+        value: storedPerConv / 1024,
+        unit: 'KB/conversation',
+        target: '≤ 2 KB',
+        pass: storedPerConv <= 2048,
+        note: `${convs} conversations at the content step; conversation + user state rows (key + JSON + eTag) in SQLite`,
+      });
+      figures.push({
+        name: 'idle conversation state, process heap',
+        value: Math.max(0, heapPerConv) / 1024,
+        unit: 'KB/conversation',
+        target: '≤ 2 KB',
+        pass: heapPerConv <= 2048,
+        note: 'heap growth after GC over the idle conversations (nothing is kept in memory between turns)',
+      });
+
+      // 2. Open loop: mid-dialog text steps (content parts) at fixed rates, p99 < 50 ms.
+      const rates = quick ? [200, 500, 1000] : [250, 500, 750, 1000, 1250, 1500, 2000, 2500];
+      const durationMs = quick ? 2000 : 8000;
+      let best = 0;
+      let bestRun: LoadResult | undefined;
+      const steps: string[] = [];
+      for (const rate of rates) {
+        const spec = { chats, texts: ['Thêm một đoạn nội dung ngắn về sự việc.'], firstUpdateId: updateId, rate, durationMs };
+        updateId += Math.ceil((rate * durationMs) / 1000) + 1;
+        const r = await load.call<LoadResult>({ type: 'open', spec });
+        await outbox.drain();
+        const ok = r.errors === 0 && r.p99 < 50 && r.rate >= rate * 0.95;
+        steps.push(`${rate}/s: p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms${r.errors ? `, ${r.errors} errors` : ''}`);
+        process.stdout.write(`    open loop ${rate}/s → p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(0)} ms, errors ${r.errors}\n`);
+        if (!ok) break;
+        best = rate;
+        bestRun = r;
+      }
+      figures.push({
+        name: 'webhook mid-dialog text steps, highest rate with p99 < 50 ms',
+        value: best,
+        unit: 'updates/s',
+        target: '≥ 1000',
+        pass: best >= 1000,
+        note: `open loop, ${durationMs / 1000} s per rate, replies sent to the fake Bot API; ${steps.join('; ')}${bestRun ? '' : ' (no rate passed)'}`,
+      });
+
+      // 3. Status by code: replies/s against a bare Fastify route, same load generator, same run.
+      const filers = [20_000_001, 20_000_002, 20_000_003];
+      await walk(filers, [
+        '/new',
+        'Đồng ý',
+        '1',
+        '1',
+        'Rác thải tồn đọng ở chợ',
+        'Rác thải tồn đọng nhiều ngày ở cổng chợ.',
+        'xong',
+        'bỏ qua',
+        'Nguyễn Văn An',
+        '0912345678',
+        '/skip',
+        'Gửi PAKN',
+      ]);
+      const codes = (await lastTexts(filers)).map((t) => /\b([0-9A-Z]{4}-[0-9A-Z]{4})\b/.exec(t ?? '')?.[1]);
+      if (codes.some((c) => !c)) throw new Error('bench: the intake did not give a code');
+      const lookers = Array.from({ length: 500 }, (_, i) => 30_000_000 + i);
+      const statusMs = quick ? 2000 : 8000;
+      const before = (await load.call<{ replies: number }>({ type: 'replies' })).replies;
+      const status = await load.call<LoadResult>({
+        type: 'closed',
+        spec: { chats: lookers, texts: codes.map((c) => `/status ${c}`), firstUpdateId: updateId, concurrency: 32, durationMs: statusMs },
+      });
+      updateId += status.count + 1;
+      await outbox.drain();
+      const replies = (await load.call<{ replies: number }>({ type: 'replies' })).replies - before;
+      const check = await lastTexts(lookers.slice(0, 1));
+      if (!check[0]?.includes('PAKN')) throw new Error(`bench: status reply unexpected: ${check[0]}`);
+      const bareRun = await load.call<LoadResult>({ type: 'closed', spec: { kind: 'bare', port: barePort, concurrency: 32, durationMs: statusMs } });
+      const repliesPerSec = (replies / status.count) * status.rate;
+      figures.push({
+        name: 'status-by-code replies',
+        value: repliesPerSec,
+        unit: 'replies/s',
+        baseline: { name: 'bare Fastify route', value: bareRun.rate, unit: 'req/s' },
+        ratio: repliesPerSec / bareRun.rate,
+        target: 'ratio ≥ 0.5',
+        pass: repliesPerSec / bareRun.rate >= 0.5,
+        note: `closed loop, 32 in flight, ${statusMs / 1000} s each; webhook p99 ${status.p99.toFixed(1)} ms; ${status.errors + bareRun.errors} errors`,
+      });
+    } finally {
+      await app.close();
+      await bare.close();
+      await load.stop();
+      await closeDeps(deps);
+    }
+    return figures;
+  },
+};
