@@ -77,6 +77,7 @@ export class PaknBot {
         await context.sendActivity(tOf(turn)('errors.turn_failed'));
         return;
       }
+      await this.forgetIdleClock(turn);
       const committed = turn.turnState.get(TURN_COMMITTED) === true;
       try {
         await this.convoState.save(turn, committed ? 'force' : 'optimistic');
@@ -94,6 +95,17 @@ export class PaknBot {
       this.pruneHeldFiles();
       return;
     }
+  }
+
+  /**
+   * The idle clock only matters while a dialog is open. Dropping it otherwise leaves the state of a chat
+   * that only looks codes up unchanged, so such turns write nothing.
+   */
+  private async forgetIdleClock(ctx: TurnContext): Promise<void> {
+    const data = await this.convoState.load(ctx);
+    const stack = (data.dialogState as DialogState | undefined)?.dialogStack ?? [];
+    const convo = data.convo as ConvoData | undefined;
+    if (stack.length === 0 && convo) delete convo.lastActivityAt;
   }
 
   private async onMessage(ctx: TurnContext): Promise<void> {

@@ -46,3 +46,29 @@ describe('conversation state', () => {
     expect(await chat.sayText('ABCD')).toContain('không phải mã tra cứu hợp lệ');
   });
 });
+
+describe('writes', () => {
+  it('should write no state for a repeated status lookup from a known chat', async () => {
+    const h = await createHarness();
+    try {
+      const chat = h.chat();
+      await walkTo(chat, 'review');
+      await chat.say('Gửi PAKN');
+      await chat.say(`/status ${h.stored[0]}`);
+      const conversations = h.stores.conversations;
+      const write = conversations.write.bind(conversations);
+      let writes = 0;
+      conversations.write = async (changes) => {
+        writes++;
+        return write(changes);
+      };
+      for (let i = 0; i < 5; i++)
+        expect(await chat.sayText(`/status ${h.stored[0]}`)).toContain('Đã tiếp nhận');
+      expect(writes).toBe(0);
+      await chat.say('/new');
+      expect(writes).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
+});
