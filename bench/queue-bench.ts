@@ -83,49 +83,90 @@ async function throughAdapter(queue: JobQueue, name: string, jobs: number, keys 
   return jobs / ((performance.now() - t0) / 1000);
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
 export const queueBench: BenchSuite = {
   name: 'job queue',
   async run({ quick, workDir }) {
-    const bullJobs = quick ? 5_000 : 50_000;
+    // Several short rounds, raw and ours alternating, medians compared: on a shared 2-core machine a
+    // single long run mostly measures what the neighbours were doing at the time.
+    const rounds = quick ? 1 : 3;
+    const bullJobs = quick ? 5_000 : 20_000;
     const keyedJobs = quick ? 2_000 : 10_000;
     const embeddedJobs = quick ? 2_000 : 20_000;
     const prefix = `bench-queue-${process.pid}-${Date.now()}`;
     const figures: BenchFigure[] = [];
+    const raws: number[] = [];
+    const ours: number[] = [];
+    let keyed = 0;
+    let keyedDistinct = 0;
+    let used = 0;
+    const nextPrefix = () => `${prefix}-${used++}`;
     try {
       // Warm-up: connections, Lua script loading, JIT.
-      await rawBullmq(1_000, `${prefix}-warm`);
-      const raw = await rawBullmq(bullJobs, `${prefix}-raw`);
-      const bull = new BullmqJobQueue({ connection: REDIS_URL, prefix: `${prefix}-ours` });
-      let ours: number;
-      let keyed: number;
+      await rawBullmq(1_000, nextPrefix());
+      for (let r = 0; r < rounds; r++) {
+        const runOurs = async () => {
+          const bull = new BullmqJobQueue({ connection: REDIS_URL, prefix: nextPrefix() });
+          try {
+            ours.push(await throughAdapter(bull, 'plain', bullJobs));
+          } finally {
+            await bull.close();
+          }
+        };
+        if (r % 2 === 0) {
+          raws.push(await rawBullmq(bullJobs, nextPrefix()));
+          await runOurs();
+        } else {
+          await runOurs();
+          raws.push(await rawBullmq(bullJobs, nextPrefix()));
+        }
+      }
+      const bull = new BullmqJobQueue({ connection: REDIS_URL, prefix: nextPrefix() });
       try {
-        ours = await throughAdapter(bull, 'plain', bullJobs);
-        keyed = await throughAdapter(bull, 'keyed', keyedJobs, 500);
+        keyedDistinct = await throughAdapter(bull, 'keyed-distinct', keyedJobs, keyedJobs);
+        keyed = await throughAdapter(bull, 'keyed', keyedJobs, keyedJobs / 4);
       } finally {
         await bull.close();
       }
+      const raw = median(raws);
+      const plain = median(ours);
+      const spread = (xs: number[]) => xs.map((x) => Math.round(x)).join(', ');
       const baseline = { name: 'raw BullMQ Queue+Worker', value: raw, unit: 'jobs/s' };
       figures.push({
         name: `raw BullMQ (${bullJobs} jobs, addBulk ${BULK}, concurrency ${CONCURRENCY})`,
         value: raw,
         unit: 'jobs/s',
+        note: `median of ${rounds}: ${spread(raws)}`,
       });
       figures.push({
         name: `BullmqJobQueue end to end (${bullJobs} jobs)`,
-        value: ours,
+        value: plain,
         unit: 'jobs/s',
         target: '≥ 3000',
-        pass: ours >= 3000,
+        pass: plain >= 3000,
         baseline,
-        ratio: ours / raw,
+        ratio: plain / raw,
+        note: `median of ${rounds}: ${spread(ours)}`,
       });
       figures.push({
-        name: `BullmqJobQueue with per-key order (${keyedJobs} jobs over 500 keys)`,
+        name: `BullmqJobQueue, every job with its own rate key (${keyedJobs} jobs)`,
+        value: keyedDistinct,
+        unit: 'jobs/s',
+        baseline,
+        ratio: keyedDistinct / raw,
+        note: 'cost of the per-key gate and release (two Lua calls per job): e.g. one message per chat',
+      });
+      figures.push({
+        name: `BullmqJobQueue, 4 jobs per rate key (${keyedJobs} jobs over ${keyedJobs / 4} keys)`,
         value: keyed,
         unit: 'jobs/s',
         baseline,
         ratio: keyed / raw,
-        note: 'each job passes the per-key gate (one Lua call) and releases its key; jobs not first of their key wait aside',
+        note: 'jobs behind others of their key are added delayed and promoted one by one as their turn comes',
       });
 
       const db = new Database(join(workDir, 'queue-bench.db'));
@@ -146,7 +187,7 @@ export const queueBench: BenchSuite = {
         db.close();
       }
     } finally {
-      for (const p of ['warm', 'raw', 'ours']) await dropPrefix(`${prefix}-${p}`);
+      for (let i = 0; i < used; i++) await dropPrefix(`${prefix}-${i}`);
     }
     return figures;
   },
