@@ -51,11 +51,17 @@ describeMongo('MongoDB adapter against a server', () => {
     await stores.close();
   });
 
-  it('should build the unique, text and TTL indexes at connect', async () => {
+  it('should build the unique, word and TTL indexes at connect', async () => {
     const db = stores.connection.db!;
     const complaintIdx = await db.collection('complaints').indexes();
     expect(complaintIdx).toContainEqual(expect.objectContaining({ key: { code: 1 }, unique: true }));
-    expect(complaintIdx.some((i) => i.name === 'complaint_text')).toBe(true);
+    expect(complaintIdx).toContainEqual(expect.objectContaining({ key: { searchWords: 1 } }));
+    expect(complaintIdx).toContainEqual(
+      expect.objectContaining({
+        key: { 'outbox.at': 1 },
+        partialFilterExpression: { 'outbox.at': { $exists: true } },
+      }),
+    );
     const dedupeIdx = await db.collection('inbound_dedupe').indexes();
     expect(dedupeIdx).toContainEqual(
       expect.objectContaining({ key: { expiresAt: 1 }, expireAfterSeconds: 0 }),
@@ -124,6 +130,8 @@ describeMongo('MongoDB adapter against a server', () => {
     const page = await stores.complaints.list({ q: 'duong lang' }, { limit: 10 });
     expect(page.items.map((i) => i.code)).toEqual([hit.code]);
     expect(page.total).toBe(1);
+    // Whole words only: `lan` is not `lang`.
+    expect((await stores.complaints.list({ q: 'duong lan' }, { limit: 10 })).total).toBe(0);
   });
 
   it('should walk the owner index for a subtree page instead of scanning the collection', async () => {
