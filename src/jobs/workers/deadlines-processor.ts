@@ -1,6 +1,6 @@
 import { impliedParent, OPEN_STATUSES, type ComplaintSummary } from '../../domain';
 import { localDate } from '../../domain/deadlines';
-import type { AgencyStore, JobHandler } from '../../domain/ports';
+import type { AgencyStore, InboundDedupe, JobHandler } from '../../domain/ports';
 import type { Logger } from '../../shared/logger';
 import { DEADLINES_QUEUE, DIGESTS_QUEUE, type AgencyDigestJob, type DigestItem } from './delivery-types';
 import { enqueueNotice, type FanOutDeps } from './events-processor';
@@ -16,6 +16,8 @@ export interface DeadlineOptions {
 
 export interface DeadlineDeps extends FanOutDeps {
   agencies: AgencyStore;
+  /** Remembers which overdue period each PAKN was told about (`overdue-notice:<code>:<n>`). */
+  dedupe: InboundDedupe;
   logger: Logger;
 }
 
@@ -66,10 +68,18 @@ export async function scanDeadlines(deps: DeadlineDeps, options: DeadlineOptions
       const parent = parents.has(s.owner) ? parents.get(s.owner) : impliedParent(s.owner);
       if (parent) digestOf(parent).escalated.push(item(s));
       const n = Math.floor((now.getTime() - s.dueAt.getTime()) / period);
-      const c = await deps.complaints.getByCode(s.code);
-      if (!c) continue;
-      const jobs = await enqueueNotice(deps, { eventId: `overdue-${s.code}-${n}`, kind: 'overdue_update' }, c);
-      citizenUpdates += jobs.length;
+      // Claimed per period (not left to the delivered marks, which may be kept shorter than a period).
+      const told = `overdue-notice:${s.code}:${n}`;
+      if (!(await deps.dedupe.claim(told, period + DAY_MS))) continue;
+      try {
+        const c = await deps.complaints.getByCode(s.code);
+        if (!c) continue;
+        const jobs = await enqueueNotice(deps, { eventId: `overdue-${s.code}-${n}`, kind: 'overdue_update' }, c);
+        citizenUpdates += jobs.length;
+      } catch (err) {
+        await deps.dedupe.release(told);
+        throw err;
+      }
     }
     cursor = page.nextCursor;
   } while (cursor);

@@ -8,13 +8,13 @@ import { createEmailSender, type EmailSender } from '../../notify/email-sender';
 import { createSmsGateway, type SmsGateway } from '../../notify/sms-gateway';
 import { createDeadlinesHandler, seedDeadlineScan, type DeadlineOptions } from './deadlines-processor';
 import { createDeliverHandler } from './deliver-processor';
-import { DeliveryLog } from './delivery-log';
+import { DedupeDeliveryLog, RedisDeliveryLog, type DeliveryLog } from './delivery-log';
 import { DEADLINES_QUEUE, DELIVERY_ROUTES, DIGESTS_QUEUE, EVENTS_QUEUE, deliverQueue, type DeliveryRoute } from './delivery-types';
 import { createDigestHandler } from './digest-processor';
 import { createEventsHandler } from './events-processor';
 
 export * from './delivery-types';
-export { DeliveryLog } from './delivery-log';
+export { DedupeDeliveryLog, RedisDeliveryLog, type DeliveryLog } from './delivery-log';
 export { noticeFor, planDeliveries, deliveryJobId, rateKeyFor } from './plan-deliveries';
 export { scanDeadlines } from './deadlines-processor';
 export { renderDigest } from './digest-processor';
@@ -65,6 +65,8 @@ export interface WorkerOptions {
   /** Overrides for tests and benchmarks; by default built from config (SMTP_URL, SMS_*). */
   email?: EmailSender;
   sms?: SmsGateway;
+  /** Where delivered marks are kept; default: the queue's Redis with BullMQ, the store's dedupe records otherwise. */
+  deliveryLog?: DeliveryLog;
   eventsConcurrency?: number;
 }
 
@@ -89,6 +91,12 @@ export function loadRoutingRules(dataDir: string): readonly RoutingRule[] {
   return parseRoutingRules(JSON.parse(readFileSync(file, 'utf8')) as unknown);
 }
 
+/** Redis marks when the queue is BullMQ on `REDIS_URL`; the store's dedupe records otherwise. */
+export function createDeliveryLog(deps: Pick<AppDeps, 'config' | 'queue' | 'stores'>): DeliveryLog {
+  if (deps.queue.kind === 'bullmq' && deps.config.redisUrl) return new RedisDeliveryLog(deps.config.redisUrl, deps.config.redisPrefix);
+  return new DedupeDeliveryLog(deps.stores.dedupe);
+}
+
 function limiterOf(perSecond: number | undefined, marginMs: number): ProcessOptions['limiter'] {
   return perSecond && perSecond > 0 ? { max: perSecond, durationMs: 1000 + marginMs } : undefined;
 }
@@ -102,7 +110,8 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
   for (const ch of ['telegram', 'zalo', 'web'] as const) if (deps.senders[ch]) available.add(ch);
   if (sms) available.add('sms');
   if (email) available.add('email');
-  const log = new DeliveryLog(stores.dedupe);
+  const ownLog = options.deliveryLog ? undefined : createDeliveryLog(deps);
+  const log = options.deliveryLog ?? ownLog!;
   const attempts = options.attempts ?? 6;
   const margin = Math.max(0, options.limiterMarginMs ?? 100);
   const chatMargin = Math.max(0, options.perChatMarginMs ?? 300);
@@ -151,13 +160,14 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
       }
       queue.process(DIGESTS_QUEUE, createDigestHandler({ accounts: stores.accounts, agencies: stores.agencies, email, log, logger, locale: config.defaultLocale }));
       if (options.deadlines?.enabled !== false) {
-        queue.process(DEADLINES_QUEUE, createDeadlinesHandler({ ...fanOut, agencies: stores.agencies }, deadlineOptions));
+        queue.process(DEADLINES_QUEUE, createDeadlinesHandler({ ...fanOut, agencies: stores.agencies, dedupe: stores.dedupe }, deadlineOptions));
         await seedDeadlineScan({ queue, clock }, deadlineOptions);
       }
       logger.info({ routes: [...available] }, 'delivery workers started');
     },
     async stop() {
       ownEmail?.close();
+      await ownLog?.close();
     },
   };
 }

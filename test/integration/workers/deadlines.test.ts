@@ -88,7 +88,7 @@ describe('deadline scan: overdue status updates and agency digests', () => {
     await createComplaint(kit, { chatId: 't-soon', owner: 'hno.sxd', dueAt: new Date(now.getTime() + DAY), title: 'Sắp đến hạn' });
     await createComplaint(kit, { chatId: 't-far', owner: 'btc', dueAt: new Date(now.getTime() + 15 * DAY), title: 'Còn xa' });
     await createComplaint(kit, { chatId: 't-btc', owner: 'btc', dueAt: new Date(now.getTime() - DAY), title: 'BTC quá hạn' });
-    const deps = { complaints: kit.stores.complaints, queue: kit.deps.queue, clock, logger: kit.deps.logger, available: workers.available, attempts: 2, backoffMs: 50, routingRules: [], agencies: kit.stores.agencies };
+    const deps = { complaints: kit.stores.complaints, queue: kit.deps.queue, clock, logger: kit.deps.logger, available: workers.available, attempts: 2, backoffMs: 50, routingRules: [], agencies: kit.stores.agencies, dedupe: kit.stores.dedupe };
     const options = { intervalMs: 3600_000, dueSoonMs: 2 * DAY, overdueUpdateDays: 7 };
 
     const r = await scanDeadlines(deps, options, now);

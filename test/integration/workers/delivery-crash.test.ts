@@ -36,7 +36,7 @@ describe('a worker killed mid-job (real Redis, separate processes)', () => {
     await deleteRedisPrefix(prefix);
   });
 
-  const childEnv = (crash: string) => ({ PAKN_TEST_DIR: kit.dir, PAKN_PREFIX: prefix, PAKN_TG_TOKEN: tg.token, PAKN_TG_URL: tg.url, PAKN_CRASH: crash });
+  const childEnv = (crash: string, log: string) => ({ PAKN_TEST_DIR: kit.dir, PAKN_PREFIX: prefix, PAKN_TG_TOKEN: tg.token, PAKN_TG_URL: tg.url, PAKN_CRASH: crash, PAKN_LOG: log });
 
   async function waitCompleted(queue: string, n: number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -47,18 +47,19 @@ describe('a worker killed mid-job (real Redis, separate processes)', () => {
   }
 
   it.each([
-    ['after the send and its mark, before the ack', 'after-mark', 1],
-    ['before the send', 'before-send', 0],
-  ])('should deliver exactly once when killed %s', async (_label, crash, sentBeforeRestart) => {
+    ['after the send and its mark (Redis), before the ack', 'after-mark', 'redis', 1],
+    ['after the send and its mark (SQLite dedupe), before the ack', 'after-mark', 'dedupe', 1],
+    ['before the send', 'before-send', 'redis', 0],
+  ])('should deliver exactly once when killed %s', async (_label, crash, log, sentBeforeRestart) => {
     const c = await createComplaint(kit, { chatId: '3030' });
     await emit(kit.deps.queue, c.code, 'complaint.info_requested', { message: 'Vui lòng gửi bản chụp giấy hẹn' });
 
-    const first = startChild(childEnv(crash));
+    const first = startChild(childEnv(crash, log));
     children.push(first.child);
     expect(await first.exited).toBe('SIGKILL');
     expect(tg.sentCount).toBe(sentBeforeRestart);
 
-    const second = startChild(childEnv(''));
+    const second = startChild(childEnv('', log));
     children.push(second.child);
     // The dead worker's lock expires (2 s here), the stalled check hands the job to the new worker.
     await waitCompleted(deliverQueue('telegram'), 1, 60_000);

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { FakeTelegramServer } from '../../fakes/fake-telegram-server';
 import { deliverQueue, startWorkers, type Workers } from '../../../src/jobs/workers';
 import { deliveryAdminRoutes } from '../../../src/jobs/workers/admin-routes';
-import { bullmq, createComplaint, deleteRedisPrefix, emit, makeKit, maxInWindow, sleep, telegramSender, uniquePrefix, type WorkerKit } from './worker-kit';
+import { bullmq, createComplaint, deleteRedisPrefix, emit, makeKit, maxInWindow, sleep, telegramSender, uniquePrefix, redisEnv, type WorkerKit } from './worker-kit';
 
 const tooMany = (after: number) => ({
   status: 429,
@@ -17,7 +17,7 @@ describe('delivery guarantees (real Redis, fake Bot API)', () => {
 
   async function setup(options: Parameters<typeof startWorkers>[1] = {}): Promise<void> {
     prefix = uniquePrefix('guar');
-    kit = makeKit({ TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url }, bullmq(prefix));
+    kit = makeKit({ TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, ...redisEnv(prefix) }, bullmq(prefix));
     workers = await startWorkers({ ...kit.deps, senders: { telegram: telegramSender(kit.config, kit.deps.files) } }, { deadlines: { enabled: false }, backoffMs: 300, attempts: 3, ...options });
   }
   const sendsTo = (chat: string) => tg.callsOf('sendMessage').filter((c) => String(c.params.chat_id) === chat);

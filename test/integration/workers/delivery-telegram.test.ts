@@ -1,6 +1,6 @@
 import { FakeTelegramServer } from '../../fakes/fake-telegram-server';
 import { startWorkers, type Workers } from '../../../src/jobs/workers';
-import { answer, bullmq, createComplaint, deleteRedisPrefix, emit, makeKit, maxInWindow, sleep, telegramSender, uniquePrefix, type WorkerKit } from './worker-kit';
+import { answer, bullmq, createComplaint, deleteRedisPrefix, emit, makeKit, maxInWindow, sleep, telegramSender, uniquePrefix, redisEnv, type WorkerKit } from './worker-kit';
 
 describe('delivery to Telegram over BullMQ (real Redis, fake Bot API)', () => {
   let tg: FakeTelegramServer;
@@ -10,7 +10,7 @@ describe('delivery to Telegram over BullMQ (real Redis, fake Bot API)', () => {
 
   async function setup(options: Parameters<typeof startWorkers>[1] = {}): Promise<void> {
     prefix = uniquePrefix('deliv-tg');
-    kit = makeKit({ TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url }, bullmq(prefix));
+    kit = makeKit({ TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, ...redisEnv(prefix) }, bullmq(prefix));
     workers = await startWorkers({ ...kit.deps, senders: { telegram: telegramSender(kit.config, kit.deps.files) } }, { deadlines: { enabled: false }, backoffMs: 200, attempts: 3, ...options });
   }
 

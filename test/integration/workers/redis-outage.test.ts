@@ -65,7 +65,7 @@ describe('Redis down for a while', () => {
     redis = new PrivateRedis(await freePort(), redisDir);
     await redis.start();
     const prefix = uniquePrefix('outage');
-    kit = makeKit({ TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url }, () =>
+    kit = makeKit({ TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, REDIS_URL: `redis://127.0.0.1:${redis.port}`, REDIS_PREFIX: prefix }, () =>
       new BullmqJobQueue({ connection: `redis://127.0.0.1:${redis.port}`, prefix, lockDurationMs: 2000, stalledIntervalMs: 1000 }),
     );
     workers = await startWorkers({ ...kit.deps, senders: { telegram: telegramSender(kit.config, kit.deps.files) } }, { deadlines: { enabled: false }, backoffMs: 300, attempts: 5 });

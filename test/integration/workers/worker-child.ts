@@ -3,14 +3,15 @@
  * fake server. PAKN_CRASH decides where it kills itself (SIGKILL, no cleanup, like a power cut):
  * - `before-send`: the first delivery dies before calling the Bot API;
  * - `after-mark`: the first delivery dies after the send and its delivered mark, before the queue ack.
+ * PAKN_LOG picks where the marks are kept: `redis` (default) or `dedupe` (the SQLite store).
  */
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/config';
 import type { AppDeps } from '../../../src/deps';
-import { systemClock, type ChannelSender, type InboundDedupe } from '../../../src/domain/ports';
+import { systemClock, type ChannelSender } from '../../../src/domain/ports';
 import { LocalFileStore } from '../../../src/files';
 import { BullmqJobQueue } from '../../../src/jobs/bullmq/bullmq-job-queue';
-import { startWorkers } from '../../../src/jobs/workers';
+import { DedupeDeliveryLog, RedisDeliveryLog, startWorkers, type DeliveryLog } from '../../../src/jobs/workers';
 import { openSqliteStores } from '../../../src/persistence/sqlite';
 import { createLogger } from '../../../src/shared/logger';
 import { telegramSender } from './worker-kit';
@@ -22,19 +23,15 @@ const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', TELEGRAM_BOT_TOK
 const stores = openSqliteStores({ file: join(dir, 'pakn.db') });
 const die = () => process.kill(process.pid, 'SIGKILL');
 
-const claims = new Map<string, number>();
-const inner = stores.dedupe;
-const dedupe: InboundDedupe = {
-  async claim(key, ttl) {
-    const r = await inner.claim(key, ttl);
-    const n = (claims.get(key) ?? 0) + 1;
-    claims.set(key, n);
-    // The delivered check claims and releases; the second claim of a key is the mark after the send.
-    if (crash === 'after-mark' && key.startsWith('deliv:') && n === 2) die();
-    return r;
+// The delivered marks: in Redis (as with BullMQ in production) or in the store's dedupe records.
+const inner: DeliveryLog = env.PAKN_LOG === 'dedupe' ? new DedupeDeliveryLog(stores.dedupe) : new RedisDeliveryLog('redis://127.0.0.1:6379', env.PAKN_PREFIX!);
+const deliveryLog: DeliveryLog = {
+  wasDelivered: (id) => inner.wasDelivered(id),
+  async markDelivered(id) {
+    await inner.markDelivered(id);
+    if (crash === 'after-mark') die();
   },
-  release: (key) => inner.release(key),
-  purgeExpired: () => inner.purgeExpired(),
+  close: () => inner.close(),
 };
 const files = new LocalFileStore(join(dir, 'files'));
 const tg = telegramSender(config, files);
@@ -46,9 +43,9 @@ const sender: ChannelSender = {
   },
 };
 const queue = new BullmqJobQueue({ connection: 'redis://127.0.0.1:6379', prefix: env.PAKN_PREFIX!, lockDurationMs: 2000, stalledIntervalMs: 1000 });
-const deps: AppDeps = { config, stores: { ...stores, dedupe }, files, queue, logger: createLogger('silent'), clock: systemClock };
+const deps: AppDeps = { config, stores, files, queue, logger: createLogger('silent'), clock: systemClock };
 
-void startWorkers({ ...deps, senders: { telegram: sender } }, { deadlines: { enabled: false }, backoffMs: 200, attempts: 3 }).then(() => {
+void startWorkers({ ...deps, senders: { telegram: sender } }, { deadlines: { enabled: false }, backoffMs: 200, attempts: 3, deliveryLog }).then(() => {
   process.stdout.write('ready\n');
 });
 process.on('SIGTERM', () => {

@@ -70,6 +70,11 @@ export function makeKit(env: Record<string, string>, queue: (config: AppConfig, 
   };
 }
 
+/** Config so the workers' delivered marks go to the same Redis prefix as the queue. */
+export function redisEnv(prefix: string, url = REDIS_URL): Record<string, string> {
+  return { REDIS_URL: url, REDIS_PREFIX: prefix };
+}
+
 export function bullmq(prefix: string, extra: Partial<ConstructorParameters<typeof BullmqJobQueue>[0]> = {}): (config: AppConfig) => JobQueue {
   return () => new BullmqJobQueue({ connection: REDIS_URL, prefix, lockDurationMs: 2000, stalledIntervalMs: 1000, ...extra });
 }

@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Queue, Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import { FakeTelegramServer } from '../test/fakes/fake-telegram-server';
+import { TelegramSender } from '../bots/registry';
+import { TelegramApi } from '../bots/telegram/telegram-api';
+import { loadConfig } from '../src/config/config';
+import type { AppDeps } from '../src/deps';
+import type { Complaint, NewComplaint } from '../src/domain/complaint';
+import { systemClock, type NewJob } from '../src/domain/ports';
+import { LocalFileStore } from '../src/files';
+import { BullmqJobQueue } from '../src/jobs/bullmq/bullmq-job-queue';
+import { deliverQueue, deliveryJobId, rateKeyFor, startWorkers, type DeliveryJob, type WorkerOptions } from '../src/jobs/workers';
+import { openSqliteStores, type SqliteStores } from '../src/persistence/sqlite';
+import { createLogger } from '../src/shared/logger';
+import type { BenchFigure, BenchSuite } from './types';
+
+/**
+ * Delivery workers: (1) throughput of the delivery pipeline (load the PAKN, render in the citizen's
+ * language, check and write the delivered mark, send through the production Telegram sender to a
+ * local fake Bot API) with rate limits lifted, as a ratio of raw BullMQ enqueue+process of empty
+ * jobs measured in the same run with the same concurrency; (2) limiter accuracy at 30 messages/s,
+ * counted at the fake server: no 1-second window may hold more than 30.
+ */
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const CONCURRENCY = Number(process.env.DELIV_BENCH_CONCURRENCY ?? 16);
+const BULK = 500;
+
+async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`benchmark timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function dropPrefix(prefix: string): Promise<void> {
+  const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+async function rawBullmq(jobs: number, prefix: string): Promise<number> {
+  const u = new URL(REDIS_URL);
+  const connection = { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null };
+  const queue = new Queue('raw', { connection, prefix });
+  let done = 0;
+  const worker = new Worker('raw', async () => void done++, { connection, prefix, concurrency: CONCURRENCY });
+  await worker.waitUntilReady();
+  try {
+    const t0 = performance.now();
+    for (let i = 0; i < jobs; i += BULK) {
+      const n = Math.min(BULK, jobs - i);
+      await queue.addBulk(Array.from({ length: n }, (_, j) => ({ name: 'x', data: { i: i + j }, opts: { removeOnComplete: { age: 3600 } } })));
+    }
+    await until(() => done >= jobs, 300_000, 'raw BullMQ');
+    return jobs / ((performance.now() - t0) / 1000);
+  } finally {
+    await worker.close();
+    await queue.close();
+  }
+}
+
+interface Pipeline {
+  stores: SqliteStores;
+  deps: AppDeps;
+  tg: FakeTelegramServer;
+  close(): Promise<void>;
+}
+
+async function pipeline(workDir: string, name: string, prefix: string, options: WorkerOptions): Promise<Pipeline> {
+  const tg = await new FakeTelegramServer().start();
+  const dir = join(workDir, name);
+  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, PUBLIC_BASE_URL: 'https://pakn.example.vn', REDIS_URL, REDIS_PREFIX: prefix });
+  const stores = openSqliteStores({ file: join(dir, 'pakn.db') });
+  const files = new LocalFileStore(join(dir, 'files'));
+  const queue = new BullmqJobQueue({ connection: REDIS_URL, prefix });
+  const deps: AppDeps = { config, stores, files, queue, logger: createLogger('silent'), clock: systemClock };
+  const workers = await startWorkers({ ...deps, senders: { telegram: new TelegramSender(new TelegramApi(config.telegram!), files) } }, { deadlines: { enabled: false }, ...options });
+  return {
+    stores,
+    deps,
+    tg,
+    async close() {
+      await workers.stop();
+      await queue.close(5000);
+      await stores.close();
+      await tg.stop();
+    },
+  };
+}
+
+function draft(chat: string): NewComplaint {
+  const now = new Date();
+  return {
+    title: 'Thủ tục cấp phép xây dựng kéo dài',
+    content: 'Hồ sơ nộp đã lâu nhưng chưa được giải quyết.',
+    category: 'tthc',
+    attachments: [],
+    submitter: { name: 'Nguyễn Văn A', consentProcessing: true, consentPublishName: false },
+    channelRef: { channel: 'telegram', userId: chat, conversationId: chat },
+    locale: 'vi',
+    owner: 'hno.sxd',
+    dueAt: new Date(now.getTime() + 20 * 86_400_000),
+    createdAt: now,
+    history: [],
+  };
+}
+
+async function seed(stores: SqliteStores, chats: number): Promise<Complaint[]> {
+  const out: Complaint[] = [];
+  for (let i = 0; i < chats; i += 200) {
+    const batch = await Promise.all(Array.from({ length: Math.min(200, chats - i) }, (_, j) => stores.complaints.create(draft(String(10_000 + i + j)))));
+    out.push(...batch);
+  }
+  return out;
+}
+
+/** Enqueues `n` deliveries (what the events fan-out produces), round-robin over the PAKN, in bulk. */
+async function enqueueDeliveries(p: Pipeline, complaints: Complaint[], n: number, tag: string): Promise<void> {
+  for (let i = 0; i < n; i += BULK) {
+    const batch: Array<NewJob<DeliveryJob>> = [];
+    for (let j = i; j < Math.min(n, i + BULK); j++) {
+      const c = complaints[j % complaints.length]!;
+      const job: DeliveryJob = { type: 'notice', eventId: `${tag}-${j}`, kind: 'info_requested', code: c.code, route: 'telegram', message: `Đề nghị bổ sung số ${j}` };
+      batch.push({ name: 'notice', data: job, options: { jobId: deliveryJobId(job), rateKey: rateKeyFor('telegram', c), attempts: 3 } });
+    }
+    await p.deps.queue.enqueueMany!(deliverQueue('telegram'), batch);
+  }
+}
+
+function maxInWindow(times: number[], windowMs: number): number {
+  const s = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let hi = 0, lo = 0; hi < s.length; hi++) {
+    while (s[hi]! - s[lo]! >= windowMs) lo++;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
+}
+
+export const deliveryBench: BenchSuite = {
+  name: 'delivery workers',
+  async run({ quick, workDir }) {
+    const figures: BenchFigure[] = [];
+    const run = `bench-deliv-${process.pid}-${randomUUID().slice(0, 6)}`;
+    const messages = quick ? 1_000 : 5_000;
+    try {
+      await rawBullmq(500, `${run}-warm`);
+      const raw = await rawBullmq(messages, `${run}-raw`);
+      const baseline = { name: `raw BullMQ empty jobs (concurrency ${CONCURRENCY})`, value: raw, unit: 'jobs/s' };
+
+      // (1) Throughput with limits lifted (order per chat is still kept: keyed jobs).
+      const fast = await pipeline(workDir, 'fast', `${run}-fast`, { rates: { telegram: { perSecond: 0, perChatPerSecond: 0, concurrency: CONCURRENCY } } });
+      try {
+        fast.tg.record = false;
+        const complaints = await seed(fast.stores, 1_000);
+        await enqueueDeliveries(fast, complaints.slice(0, 50), 100, 'warm');
+        await until(() => fast.tg.sentCount >= 100, 60_000, 'warm-up deliveries');
+        const before = fast.tg.sentCount;
+        const t0 = performance.now();
+        await enqueueDeliveries(fast, complaints, messages, 'run');
+        await until(() => fast.tg.sentCount >= before + messages, 600_000, 'deliveries');
+        const rate = messages / ((performance.now() - t0) / 1000);
+        figures.push({
+          name: `delivery pipeline, limits lifted (${messages} messages to 1000 chats, concurrency ${CONCURRENCY})`,
+          value: rate,
+          unit: 'msgs/s',
+          target: '≥ 0.5 × raw BullMQ',
+          pass: rate / raw >= 0.5,
+          baseline,
+          ratio: rate / raw,
+          note: 'per message: keyed job gate, PAKN read, vi rendering, delivered-mark check and write, Bot API call',
+        });
+      } finally {
+        await fast.close();
+      }
+
+      // (2) Limiter accuracy at the default 30/s per bot (1/s per chat), counted where Telegram would count.
+      const seconds = quick ? 10 : 60;
+      const limited = await pipeline(workDir, 'limited', `${run}-lim`, {});
+      try {
+        const complaints = await seed(limited.stores, 2_000);
+        const n = 30 * seconds;
+        await enqueueDeliveries(limited, complaints, n, 'lim');
+        await until(() => limited.tg.sentCount >= n, (seconds + 60) * 1000, 'limited deliveries');
+        const times = limited.tg.callsOf('sendMessage').map((c) => c.at);
+        const worst = maxInWindow(times, 1000);
+        const span = (Math.max(...times) - Math.min(...times)) / 1000;
+        figures.push({ name: `limiter at 30/s over ${seconds} s: most messages in any 1-second window`, value: worst, unit: 'msgs', target: '≤ 30', pass: worst <= 30 });
+        figures.push({ name: 'limiter at 30/s: achieved rate', value: (n - 1) / span, unit: 'msgs/s', note: `${n} messages in ${span.toFixed(1)} s (the window has a 100 ms margin for send jitter)` });
+      } finally {
+        await limited.close();
+      }
+    } finally {
+      for (const s of ['warm', 'raw', 'fast', 'lim']) await dropPrefix(`${run}-${s}`);
+    }
+    return figures;
+  },
+};
