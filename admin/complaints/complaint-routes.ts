@@ -100,7 +100,7 @@ export async function complaintRoutes(
 
   const reply200 = (reply: FastifyReply, c: Complaint) => {
     reply.header('etag', `"${c.version}"`);
-    return toDetail(c, now());
+    return toDetail(c, now(), deps.config.deadlines);
   };
 
   app.get<{ Querystring: ListQuery }>(

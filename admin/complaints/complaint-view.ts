@@ -1,3 +1,4 @@
+import { addDays, type DeadlineRules } from '../../src/domain/deadlines';
 import type { Attachment, Complaint, ComplaintSummary } from '../../src/domain/complaint';
 import { OPEN_STATUSES } from '../../src/domain/status';
 import { formatTrackingCode } from '../../src/domain/tracking-code';
@@ -36,7 +37,9 @@ export function isOverdue(c: Pick<Complaint, 'status' | 'dueAt'>, now: Date): bo
 }
 
 /** The officers' detail view: everything the citizen gave, the files behind authorised URLs, the history. */
-export function toDetail(c: Complaint, now: Date) {
+export function toDetail(c: Complaint, now: Date, rules?: DeadlineRules) {
+  // NĐ 20 Điều 9: outside the agency's competence, transfer within `forwardDays` of receipt.
+  const transferDueAt = rules ? addDays(c.createdAt, rules.forwardDays, rules) : undefined;
   return {
     code: c.code,
     displayCode: formatTrackingCode(c.code),
@@ -51,6 +54,7 @@ export function toDetail(c: Complaint, now: Date) {
     coordinators: c.coordinators,
     dueAt: c.dueAt,
     overdue: isOverdue(c, now),
+    transferDueAt,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     answeredAt: c.answeredAt,
