@@ -83,8 +83,22 @@ export const telegramBench: BenchSuite = {
       TELEGRAM_WEBHOOK_SECRET: SECRET,
     });
     const deps = await createDeps(config, createLogger('silent'));
-    await deps.stores.agencies.upsert({ code: 'vpcp', name: 'Văn phòng Chính phủ', kind: 'central', parent: null, reviewBeforePublish: false, active: true });
-    await deps.stores.agencies.upsert({ code: 'hno', name: 'UBND TP Hà Nội', kind: 'province', parent: 'vpcp', reviewBeforePublish: false, active: true });
+    await deps.stores.agencies.upsert({
+      code: 'vpcp',
+      name: 'Văn phòng Chính phủ',
+      kind: 'central',
+      parent: null,
+      reviewBeforePublish: false,
+      active: true,
+    });
+    await deps.stores.agencies.upsert({
+      code: 'hno',
+      name: 'UBND TP Hà Nội',
+      kind: 'province',
+      parent: 'vpcp',
+      reviewBeforePublish: false,
+      active: true,
+    });
     const app = await buildApp(deps);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as { port: number }).port;
@@ -102,29 +116,39 @@ export const telegramBench: BenchSuite = {
       for (const text of texts) {
         const spec = { chats, texts: [text], firstUpdateId: updateId };
         updateId += chats.length;
-        const r = await load.call<LoadResult>({ type: 'closed', spec: { ...spec, count: chats.length, concurrency: 32 } });
+        const r = await load.call<LoadResult>({
+          type: 'closed',
+          spec: { ...spec, count: chats.length, concurrency: 32 },
+        });
         if (r.errors) throw new Error(`bench walk: ${r.errors} failed updates at "${text}"`);
       }
       await outbox.drain();
     };
-    const lastTexts = async (chats: number[]) => (await load.call<{ lastText: Array<string | null> }>({ type: 'replies', chats })).lastText;
+    const lastTexts = async (chats: number[]) =>
+      (await load.call<{ lastText: Array<string | null> }>({ type: 'replies', chats })).lastText;
 
     try {
       // 1. Idle conversations in the middle of the intake (at the content step), and their size.
       const convs = quick ? 300 : 2000;
       const chats = Array.from({ length: convs }, (_, i) => 10_000_000 + i);
       // Warm-up (code compiled, caches filled) on other chats, so the heap figure is per conversation.
-      await walk(Array.from({ length: 100 }, (_, i) => 40_000_000 + i), ['/new', 'Đồng ý', '1', '1', 'Tiêu đề', 'Nội dung']);
+      await walk(
+        Array.from({ length: 100 }, (_, i) => 40_000_000 + i),
+        ['/new', 'Đồng ý', '1', '1', 'Tiêu đề', 'Nội dung'],
+      );
       gcNow();
       const heapBefore = process.memoryUsage().heapUsed;
       await walk(chats, ['/new', 'Đồng ý', '1', '1', 'Đèn đường hỏng trước cổng trường']);
       gcNow();
       const heapPerConv = (process.memoryUsage().heapUsed - heapBefore) / convs;
       const sample = await lastTexts(chats.slice(0, 3));
-      if (!sample.every((t) => t?.includes('3000'))) throw new Error(`bench: conversations are not at the content step: ${sample[0]}`);
+      if (!sample.every((t) => t?.includes('3000')))
+        throw new Error(`bench: conversations are not at the content step: ${sample[0]}`);
       const db = (deps.stores as unknown as { db: import('better-sqlite3').Database }).db;
       const row = db
-        .prepare(`SELECT count(*) AS n, sum(length(key) + length(data) + length(etag)) AS bytes FROM conversation_state WHERE key LIKE 'telegram/%/1000____/%' OR key LIKE 'telegram/%/1000____'`)
+        .prepare(
+          `SELECT count(*) AS n, sum(length(key) + length(data) + length(etag)) AS bytes FROM conversation_state WHERE key LIKE 'telegram/%/1000____/%' OR key LIKE 'telegram/%/1000____'`,
+        )
         .get() as { n: number; bytes: number };
       const storedPerConv = row.bytes / convs;
       figures.push({
@@ -151,13 +175,23 @@ export const telegramBench: BenchSuite = {
       let bestRun: LoadResult | undefined;
       const steps: string[] = [];
       for (const rate of rates) {
-        const spec = { chats, texts: ['Thêm một đoạn nội dung ngắn về sự việc.'], firstUpdateId: updateId, rate, durationMs };
+        const spec = {
+          chats,
+          texts: ['Thêm một đoạn nội dung ngắn về sự việc.'],
+          firstUpdateId: updateId,
+          rate,
+          durationMs,
+        };
         updateId += Math.ceil((rate * durationMs) / 1000) + 1;
         const r = await load.call<LoadResult>({ type: 'open', spec });
         await outbox.drain();
         const ok = r.errors === 0 && r.p99 < 50 && r.rate >= rate * 0.95;
-        steps.push(`${rate}/s: p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms${r.errors ? `, ${r.errors} errors` : ''}`);
-        process.stdout.write(`    open loop ${rate}/s → p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(0)} ms, errors ${r.errors}\n`);
+        steps.push(
+          `${rate}/s: p50 ${r.p50.toFixed(1)} p99 ${r.p99.toFixed(1)} ms${r.errors ? `, ${r.errors} errors` : ''}`,
+        );
+        process.stdout.write(
+          `    open loop ${rate}/s → p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(0)} ms, errors ${r.errors}\n`,
+        );
         if (!ok) break;
         best = rate;
         bestRun = r;
@@ -194,14 +228,23 @@ export const telegramBench: BenchSuite = {
       const before = (await load.call<{ replies: number }>({ type: 'replies' })).replies;
       const status = await load.call<LoadResult>({
         type: 'closed',
-        spec: { chats: lookers, texts: codes.map((c) => `/status ${c}`), firstUpdateId: updateId, concurrency: 32, durationMs: statusMs },
+        spec: {
+          chats: lookers,
+          texts: codes.map((c) => `/status ${c}`),
+          firstUpdateId: updateId,
+          concurrency: 32,
+          durationMs: statusMs,
+        },
       });
       updateId += status.count + 1;
       await outbox.drain();
       const replies = (await load.call<{ replies: number }>({ type: 'replies' })).replies - before;
       const check = await lastTexts(lookers.slice(0, 1));
       if (!check[0]?.includes('PAKN')) throw new Error(`bench: status reply unexpected: ${check[0]}`);
-      const bareRun = await load.call<LoadResult>({ type: 'closed', spec: { kind: 'bare', port: barePort, concurrency: 32, durationMs: statusMs } });
+      const bareRun = await load.call<LoadResult>({
+        type: 'closed',
+        spec: { kind: 'bare', port: barePort, concurrency: 32, durationMs: statusMs },
+      });
       const repliesPerSec = (replies / status.count) * status.rate;
       figures.push({
         name: 'status-by-code replies',

@@ -28,7 +28,10 @@ export async function downloadBounded(
 ): Promise<Buffer> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: options.headers, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
+    res = await fetch(url, {
+      headers: options.headers,
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+    });
   } catch (err) {
     throw new FileDownloadError(`download failed: ${(err as Error).name}`, { cause: err });
   }

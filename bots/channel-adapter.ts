@@ -1,4 +1,10 @@
-import { BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
+import {
+  BotAdapter,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+  type ResourceResponse,
+} from 'botbuilder';
 import type { Channel } from '../src/domain/complaint';
 
 /**
@@ -9,7 +15,10 @@ import type { Channel } from '../src/domain/complaint';
 export abstract class ChannelAdapter extends BotAdapter {
   abstract readonly channel: Channel;
 
-  async processActivity(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+  async processActivity(
+    activity: Partial<Activity>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
     await this.runMiddleware(new TurnContext(this, activity), logic);
   }
 
@@ -45,7 +54,11 @@ export abstract class ChannelAdapter extends BotAdapter {
     reference: Partial<ConversationReference>,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<void> {
-    const activity = TurnContext.applyConversationReference({ type: 'event', name: 'continueConversation' }, reference, true);
+    const activity = TurnContext.applyConversationReference(
+      { type: 'event', name: 'continueConversation' },
+      reference,
+      true,
+    );
     await this.runMiddleware(new TurnContext(this, activity), logic);
   }
 }
@@ -53,9 +66,7 @@ export abstract class ChannelAdapter extends BotAdapter {
 /** Reads the text of the buttons the bot offered (suggestedActions), in order. */
 export function suggestedTitles(activity: Partial<Activity>): string[] {
   const actions = activity.suggestedActions?.actions ?? [];
-  return actions
-    .map((a) => String(a.title ?? a.value ?? '').trim())
-    .filter((t) => t.length > 0);
+  return actions.map((a) => String(a.title ?? a.value ?? '').trim()).filter((t) => t.length > 0);
 }
 
 /** `channelData.requestContact`: true, or the label of the share-phone button. */

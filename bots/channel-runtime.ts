@@ -21,7 +21,11 @@ export interface ChannelRuntime {
 export const DEDUPE_TTL_MS = 26 * 60 * 60 * 1000;
 
 /** A string of the `web` namespace (the channels' own few strings live there too). */
-export function channelText(locale: string | undefined, key: string, params?: Record<string, unknown>): string {
+export function channelText(
+  locale: string | undefined,
+  key: string,
+  params?: Record<string, unknown>,
+): string {
   const l = locale?.slice(0, 2);
   return String(tFor(isLocale(l) ? l : 'vi', 'web')(key, params as never));
 }

@@ -53,10 +53,18 @@ export function createRuntime(deps: AppDeps, bot: PaknBot, options: ChannelsOpti
  * Mounts every configured channel: Telegram and Zalo webhooks when their settings are present (a
  * channel without settings is off), the web chat always. Waits for queued replies on close.
  */
-export async function registerChannels(app: FastifyInstance, deps: AppDeps, options: ChannelsOptions = {}): Promise<Channels> {
+export async function registerChannels(
+  app: FastifyInstance,
+  deps: AppDeps,
+  options: ChannelsOptions = {},
+): Promise<Channels> {
   const bot = options.bot ?? (await defaultBot(deps));
   const runtime = createRuntime(deps, bot, options);
-  const web = new WebChannel(runtime, new WebChatStore(deps.stores.conversations, deps.clock), new WebChatHub());
+  const web = new WebChannel(
+    runtime,
+    new WebChatStore(deps.stores.conversations, deps.clock),
+    new WebChatHub(),
+  );
   const channels: Channels = { web };
   if (deps.config.telegram) {
     channels.telegram = new TelegramChannel(deps.config.telegram, runtime);
@@ -73,7 +81,10 @@ export async function registerChannels(app: FastifyInstance, deps: AppDeps, opti
     maxFileBytes: deps.config.limits.maxFileBytes,
     pollMs: options.webPollMs,
   });
-  registerChatPage(app, { defaultLocale: deps.config.defaultLocale, maxFileBytes: deps.config.limits.maxFileBytes });
+  registerChatPage(app, {
+    defaultLocale: deps.config.defaultLocale,
+    maxFileBytes: deps.config.limits.maxFileBytes,
+  });
   app.decorate('channels', channels);
   app.addHook('onClose', async () => {
     await Promise.all([channels.telegram?.outbox.drain(), channels.zalo?.outbox.drain()]);

@@ -1,6 +1,11 @@
 import type { AppDeps } from '../src/deps';
 import type { Channel, ChannelRef } from '../src/domain/complaint';
-import { ChannelSendError, type ChannelSender, type OutboundMessage, type SendResult } from '../src/domain/ports/channel-sender';
+import {
+  ChannelSendError,
+  type ChannelSender,
+  type OutboundMessage,
+  type SendResult,
+} from '../src/domain/ports/channel-sender';
 import type { FileStore } from '../src/domain/ports/file-store';
 import type { Logger } from '../src/shared/logger';
 import type { PaknBot } from './bot-types';
@@ -43,7 +48,11 @@ export class TelegramSender implements ChannelSender {
     }
     for (const f of message.files ?? []) {
       const bytes = await loadFile(this.files, 'telegram', f.storageKey);
-      await this.api.call('sendDocument', { chat_id: to.conversationId, document: { source: bytes, filename: f.name } }, 60_000);
+      await this.api.call(
+        'sendDocument',
+        { chat_id: to.conversationId, document: { source: bytes, filename: f.name } },
+        60_000,
+      );
     }
     return { messageId };
   }
@@ -65,11 +74,20 @@ export class ZaloSender implements ChannelSender {
     }
     for (const f of message.files ?? []) {
       // The OA file upload takes documents only; other files are reached through the link in the text.
-      if (!/^application\/(pdf|msword|vnd\.openxmlformats-officedocument\.wordprocessingml\.document)$/.test(f.mediaType)) {
+      if (
+        !/^application\/(pdf|msword|vnd\.openxmlformats-officedocument\.wordprocessingml\.document)$/.test(
+          f.mediaType,
+        )
+      ) {
         this.logger.info({ mediaType: f.mediaType }, 'zalo: file type not sendable as an OA file, skipped');
         continue;
       }
-      await this.client.sendFile(to.userId, f.name, await loadFile(this.files, 'zalo', f.storageKey), f.mediaType);
+      await this.client.sendFile(
+        to.userId,
+        f.name,
+        await loadFile(this.files, 'zalo', f.storageKey),
+        f.mediaType,
+      );
     }
     return { messageId };
   }
@@ -87,7 +105,9 @@ export class WebSender implements ChannelSender {
     const session = await this.store.get(to.conversationId);
     if (!session) throw new ChannelSendError('web', 'permanent', 'web chat session expired');
     const files = message.files?.map((f) => f.name);
-    const added = await this.store.append(session.id, [{ from: 'bot', text: message.text, ...(files?.length ? { files } : {}) }]);
+    const added = await this.store.append(session.id, [
+      { from: 'bot', text: message.text, ...(files?.length ? { files } : {}) },
+    ]);
     this.hub?.publish(session.id, added);
     return { messageId: String(added[0]?.seq) };
   }
@@ -97,12 +117,21 @@ export class WebSender implements ChannelSender {
  * The chat senders the delivery workers push answers through, one per configured channel (a channel
  * without settings has none). Web is always there: its messages live in the conversation storage.
  */
-export function createChannelSenders(deps: AppDeps, options: { webHub?: WebChatHub } = {}): Partial<Record<Channel, ChannelSender>> {
+export function createChannelSenders(
+  deps: AppDeps,
+  options: { webHub?: WebChatHub } = {},
+): Partial<Record<Channel, ChannelSender>> {
   const senders: Partial<Record<Channel, ChannelSender>> = {};
-  if (deps.config.telegram) senders.telegram = new TelegramSender(new TelegramApi(deps.config.telegram), deps.files);
+  if (deps.config.telegram)
+    senders.telegram = new TelegramSender(new TelegramApi(deps.config.telegram), deps.files);
   if (deps.config.zalo) {
     const logger = deps.logger.child({ module: 'channel:zalo' });
-    const client = new ZaloClient(deps.config.zalo, new ZaloTokenStore(deps.stores.conversations), deps.clock, logger);
+    const client = new ZaloClient(
+      deps.config.zalo,
+      new ZaloTokenStore(deps.stores.conversations),
+      deps.clock,
+      logger,
+    );
     senders.zalo = new ZaloSender(client, deps.files, logger);
   }
   senders.web = new WebSender(new WebChatStore(deps.stores.conversations, deps.clock), options.webHub);

@@ -24,7 +24,9 @@ export class TelegramAdapter extends ChannelAdapter {
   protected async deliver(activity: Partial<Activity>): Promise<string> {
     const chatId = activity.conversation?.id;
     if (!chatId) throw new Error('telegram: outgoing activity without conversation.id');
-    for (const payload of renderForTelegram(activity, chatId, () => channelText(activity.locale, 'channel.share_phone'))) {
+    for (const payload of renderForTelegram(activity, chatId, () =>
+      channelText(activity.locale, 'channel.share_phone'),
+    )) {
       this.outbox.push(chatId, () => this.api.sendMessage(payload));
     }
     return '';
@@ -55,11 +57,15 @@ export class TelegramChannel {
     if (cqId) {
       // Stops the button's spinner; best effort, in the chat's order.
       const chat = update.callback_query?.message?.chat.id;
-      this.outbox.push(String(chat ?? 'cq'), () => this.api.call('answerCallbackQuery', { callback_query_id: cqId }));
+      this.outbox.push(String(chat ?? 'cq'), () =>
+        this.api.call('answerCallbackQuery', { callback_query_id: cqId }),
+      );
     }
     if (!activity) return;
     const key = conversationKey('telegram', activity.conversation!.id);
     const { bot, serializer } = this.runtime;
-    await serializer.run(key, () => this.adapter.processActivity(activity, (ctx: TurnContext) => bot.run(ctx)));
+    await serializer.run(key, () =>
+      this.adapter.processActivity(activity, (ctx: TurnContext) => bot.run(ctx)),
+    );
   }
 }

@@ -19,7 +19,12 @@ export class TelegramApi {
   }
 
   /** Calls a Bot API method by name (payload in the Bot API's own snake_case). */
-  async call<T>(method: string, payload: Record<string, unknown>, timeoutMs = this.timeoutMs, signal?: AbortSignal): Promise<T> {
+  async call<T>(
+    method: string,
+    payload: Record<string, unknown>,
+    timeoutMs = this.timeoutMs,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const timeout = AbortSignal.timeout(timeoutMs);
     try {
       // telegraf types each method's payload; the wire payload is built by our renderers, so it is passed as is.
@@ -32,7 +37,11 @@ export class TelegramApi {
     }
   }
 
-  sendMessage(payload: { chat_id: string | number; text: string; reply_markup?: unknown }): Promise<{ message_id: number }> {
+  sendMessage(payload: {
+    chat_id: string | number;
+    text: string;
+    reply_markup?: unknown;
+  }): Promise<{ message_id: number }> {
     return this.call('sendMessage', payload);
   }
 
@@ -57,12 +66,25 @@ export function toChannelSendError(err: unknown): ChannelSendError {
     const code = err.code;
     if (code === 429) {
       const after = Number(err.parameters?.retry_after);
-      return new ChannelSendError('telegram', 'rate_limited', err.message, Number.isFinite(after) && after >= 0 ? after * 1000 : 1000, { cause: err });
+      return new ChannelSendError(
+        'telegram',
+        'rate_limited',
+        err.message,
+        Number.isFinite(after) && after >= 0 ? after * 1000 : 1000,
+        { cause: err },
+      );
     }
-    if (code >= 500) return new ChannelSendError('telegram', 'transient', err.message, undefined, { cause: err });
+    if (code >= 500)
+      return new ChannelSendError('telegram', 'transient', err.message, undefined, { cause: err });
     return new ChannelSendError('telegram', 'permanent', err.message, undefined, { cause: err });
   }
   // Timeouts (AbortError/TimeoutError) and network failures (node-fetch FetchError): worth retrying.
   const e = err as { name?: string; message?: string; type?: string };
-  return new ChannelSendError('telegram', 'transient', `${e.name ?? 'Error'}: ${e.type ?? ''}`.trim(), undefined, { cause: err });
+  return new ChannelSendError(
+    'telegram',
+    'transient',
+    `${e.name ?? 'Error'}: ${e.type ?? ''}`.trim(),
+    undefined,
+    { cause: err },
+  );
 }

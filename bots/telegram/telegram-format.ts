@@ -49,7 +49,8 @@ function rows(titles: string[]): KeyboardButton[][] {
   const out: KeyboardButton[][] = [];
   const short = titles.every((t) => [...t].length <= 12);
   const perRow = short ? 3 : 1;
-  for (let i = 0; i < titles.length; i += perRow) out.push(titles.slice(i, i + perRow).map((text) => ({ text })));
+  for (let i = 0; i < titles.length; i += perRow)
+    out.push(titles.slice(i, i + perRow).map((text) => ({ text })));
   return out;
 }
 
@@ -64,22 +65,33 @@ export interface SendMessagePayload {
  * become a reply keyboard (pressing a button sends its text, which the choice prompts recognise); a
  * contact request adds the share-my-phone button; a message without either removes any old keyboard.
  */
-export function renderForTelegram(activity: Partial<Activity>, chatId: string, shareContactLabel: () => string): SendMessagePayload[] {
+export function renderForTelegram(
+  activity: Partial<Activity>,
+  chatId: string,
+  shareContactLabel: () => string,
+): SendMessagePayload[] {
   const titles = suggestedTitles(activity);
   const contact = requestedContactLabel(activity);
   let text = (activity.text ?? '').trim();
-  if (!text && activity.attachments?.length) text = activity.attachments.map((a) => a.name ?? '').filter(Boolean).join('\n');
+  if (!text && activity.attachments?.length)
+    text = activity.attachments
+      .map((a) => a.name ?? '')
+      .filter(Boolean)
+      .join('\n');
   if (!text && !titles.length && !contact) return [];
   if (!text) text = '…';
   let reply_markup: unknown;
   if (titles.length || contact) {
     const keyboard: KeyboardButton[][] = [];
-    if (contact) keyboard.push([{ text: contact === true ? shareContactLabel() : contact, request_contact: true }]);
+    if (contact)
+      keyboard.push([{ text: contact === true ? shareContactLabel() : contact, request_contact: true }]);
     keyboard.push(...rows(titles));
     reply_markup = { keyboard, resize_keyboard: true, one_time_keyboard: true };
   } else {
     reply_markup = { remove_keyboard: true };
   }
   const parts = splitText(text);
-  return parts.map((part, i) => (i === parts.length - 1 ? { chat_id: chatId, text: part, reply_markup } : { chat_id: chatId, text: part }));
+  return parts.map((part, i) =>
+    i === parts.length - 1 ? { chat_id: chatId, text: part, reply_markup } : { chat_id: chatId, text: part },
+  );
 }

@@ -19,7 +19,8 @@ export function largestPhoto(sizes: TgPhotoSize[]): TgPhotoSize | undefined {
   let best: TgPhotoSize | undefined;
   for (const s of sizes) {
     if (!best) best = s;
-    else if ((s.file_size ?? 0) !== (best.file_size ?? 0)) best = (s.file_size ?? 0) > (best.file_size ?? 0) ? s : best;
+    else if ((s.file_size ?? 0) !== (best.file_size ?? 0))
+      best = (s.file_size ?? 0) > (best.file_size ?? 0) ? s : best;
     else if (s.width * s.height > best.width * best.height) best = s;
   }
   return best;
@@ -30,17 +31,22 @@ function inboundFile(api: TelegramApi, fileId: string, meta: Omit<InboundFile, '
     ...meta,
     async download(maxBytes: number): Promise<Buffer> {
       if (meta.size !== undefined && meta.size > maxBytes) throw fileTooLarge(meta.size, maxBytes);
-      if (meta.size !== undefined && meta.size > TELEGRAM_DOWNLOAD_MAX) throw fileTooLarge(meta.size, TELEGRAM_DOWNLOAD_MAX);
+      if (meta.size !== undefined && meta.size > TELEGRAM_DOWNLOAD_MAX)
+        throw fileTooLarge(meta.size, TELEGRAM_DOWNLOAD_MAX);
       let file;
       try {
         file = await api.getFile(fileId);
       } catch (err) {
         if (err instanceof ChannelSendError && /too big/i.test(err.message)) {
-          throw fileTooLarge(meta.size ?? TELEGRAM_DOWNLOAD_MAX + 1, Math.min(maxBytes, TELEGRAM_DOWNLOAD_MAX));
+          throw fileTooLarge(
+            meta.size ?? TELEGRAM_DOWNLOAD_MAX + 1,
+            Math.min(maxBytes, TELEGRAM_DOWNLOAD_MAX),
+          );
         }
         throw new FileDownloadError('getFile failed', { cause: err });
       }
-      if (file.file_size !== undefined && file.file_size > maxBytes) throw fileTooLarge(file.file_size, maxBytes);
+      if (file.file_size !== undefined && file.file_size > maxBytes)
+        throw fileTooLarge(file.file_size, maxBytes);
       if (!file.file_path) throw new FileDownloadError('getFile returned no file_path');
       return downloadBounded(api.fileUrl(file.file_path), maxBytes);
     },
@@ -50,12 +56,21 @@ function inboundFile(api: TelegramApi, fileId: string, meta: Omit<InboundFile, '
 function photoAttachment(api: TelegramApi, sizes: TgPhotoSize[]): BotAttachment | undefined {
   const p = largestPhoto(sizes);
   if (!p) return undefined;
-  const content = inboundFile(api, p.file_id, { kind: 'photo', declaredType: 'image/jpeg', size: p.file_size });
+  const content = inboundFile(api, p.file_id, {
+    kind: 'photo',
+    declaredType: 'image/jpeg',
+    size: p.file_size,
+  });
   return { contentType: INBOUND_FILE_CONTENT_TYPE, name: `photo-${p.file_unique_id}.jpg`, content };
 }
 
 function documentAttachment(api: TelegramApi, d: TgDocument): BotAttachment {
-  const content = inboundFile(api, d.file_id, { kind: 'document', name: d.file_name, declaredType: d.mime_type, size: d.file_size });
+  const content = inboundFile(api, d.file_id, {
+    kind: 'document',
+    name: d.file_name,
+    declaredType: d.mime_type,
+    size: d.file_size,
+  });
   return { contentType: INBOUND_FILE_CONTENT_TYPE, name: d.file_name ?? `file-${d.file_unique_id}`, content };
 }
 
@@ -73,7 +88,9 @@ function messageActivity(api: TelegramApi, updateId: number, m: TgMessage): Part
   if (m.contact) {
     // Only the citizen's own number counts: a forwarded contact card is somebody else's.
     const own = m.contact.user_id !== undefined && m.contact.user_id === m.from.id;
-    channelData.contact = own ? { phoneNumber: m.contact.phone_number } : { phoneNumber: undefined, notOwn: true };
+    channelData.contact = own
+      ? { phoneNumber: m.contact.phone_number }
+      : { phoneNumber: undefined, notOwn: true };
     if (own) text = m.contact.phone_number;
   }
   if (text === undefined && attachments.length === 0 && !m.contact) return undefined; // stickers, locations, …
@@ -84,7 +101,12 @@ function messageActivity(api: TelegramApi, updateId: number, m: TgMessage): Part
     channelId: 'telegram',
     from: { id: String(m.from.id), name: m.from.first_name ?? '' },
     recipient: { id: 'bot', name: 'bot' },
-    conversation: { id: String(m.chat.id), isGroup: m.chat.type !== 'private', conversationType: m.chat.type, name: '' },
+    conversation: {
+      id: String(m.chat.id),
+      isGroup: m.chat.type !== 'private',
+      conversationType: m.chat.type,
+      name: '',
+    },
     locale: toLocale(m.from.language_code),
     text: text === undefined ? undefined : stripBotName(text),
     attachments: attachments.length ? attachments : undefined,
@@ -107,7 +129,12 @@ export function updateToActivity(api: TelegramApi, update: TgUpdate): Partial<Ac
       channelId: 'telegram',
       from: { id: String(cq.from.id), name: cq.from.first_name ?? '' },
       recipient: { id: 'bot', name: 'bot' },
-      conversation: { id: String(cq.message.chat.id), isGroup: cq.message.chat.type !== 'private', conversationType: cq.message.chat.type, name: '' },
+      conversation: {
+        id: String(cq.message.chat.id),
+        isGroup: cq.message.chat.type !== 'private',
+        conversationType: cq.message.chat.type,
+        name: '',
+      },
       locale: toLocale(cq.from.language_code),
       text: cq.data,
       channelData: { updateId: update.update_id, callbackQueryId: cq.id },

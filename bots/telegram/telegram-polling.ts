@@ -13,7 +13,10 @@ export interface TelegramPolling {
  * Long polling for local use, where Telegram cannot reach a webhook: deleteWebhook, then getUpdates
  * in a loop with an advancing offset. Updates go through the same dedupe and turn path as the webhook.
  */
-export function pollTelegram(channel: TelegramChannel, options: { timeoutSec?: number; dedupeTtlMs?: number } = {}): TelegramPolling {
+export function pollTelegram(
+  channel: TelegramChannel,
+  options: { timeoutSec?: number; dedupeTtlMs?: number } = {},
+): TelegramPolling {
   const log = channel.logger;
   const abort = new AbortController();
   const timeoutSec = options.timeoutSec ?? 25;
@@ -35,9 +38,9 @@ export function pollTelegram(channel: TelegramChannel, options: { timeoutSec?: n
         // Started in update order, so the per-chat serializer keeps each chat's order.
         await Promise.all(
           updates.map((u) =>
-            processOnce(channel.runtime.dedupe, `tg:${u.update_id}`, ttl, () => channel.handleUpdate(u)).catch((err: unknown) =>
-              log.error({ err, updateId: u.update_id }, 'telegram update failed'),
-            ),
+            processOnce(channel.runtime.dedupe, `tg:${u.update_id}`, ttl, () =>
+              channel.handleUpdate(u),
+            ).catch((err: unknown) => log.error({ err, updateId: u.update_id }, 'telegram update failed')),
           ),
         );
         for (const u of updates) offset = Math.max(offset, u.update_id + 1);
@@ -48,8 +51,14 @@ export function pollTelegram(channel: TelegramChannel, options: { timeoutSec?: n
           err instanceof ChannelSendError && err.kind === 'rate_limited'
             ? (err.retryAfterMs ?? 5000)
             : Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
-        log.warn({ kind: err instanceof ChannelSendError ? err.kind : 'unexpected', waitMs: wait }, 'telegram polling failed, retrying');
-        await Promise.race([realSleep(wait), new Promise((r) => abort.signal.addEventListener('abort', r, { once: true }))]);
+        log.warn(
+          { kind: err instanceof ChannelSendError ? err.kind : 'unexpected', waitMs: wait },
+          'telegram polling failed, retrying',
+        );
+        await Promise.race([
+          realSleep(wait),
+          new Promise((r) => abort.signal.addEventListener('abort', r, { once: true })),
+        ]);
       }
     }
   };

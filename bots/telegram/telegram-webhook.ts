@@ -11,10 +11,17 @@ import type { TgUpdate } from './telegram-types';
  * call is refused (use polling locally). A 2xx is sent only after the turn ran; a failed turn gets a
  * 500 and its update_id claim is released, so Telegram's redelivery is processed.
  */
-export function registerTelegramWebhook(app: FastifyInstance, channel: TelegramChannel, dedupe: InboundDedupe): void {
+export function registerTelegramWebhook(
+  app: FastifyInstance,
+  channel: TelegramChannel,
+  dedupe: InboundDedupe,
+): void {
   const secret = channel.config.webhookSecret;
   const log = app.log.child({ module: 'channel:telegram' });
-  if (!secret) log.warn('TELEGRAM_WEBHOOK_SECRET is not set: the Telegram webhook refuses every call (polling still works)');
+  if (!secret)
+    log.warn(
+      'TELEGRAM_WEBHOOK_SECRET is not set: the Telegram webhook refuses every call (polling still works)',
+    );
 
   app.post(
     '/webhooks/telegram',
@@ -32,7 +39,9 @@ export function registerTelegramWebhook(app: FastifyInstance, channel: TelegramC
         return reply.code(400).send({ error: 'BadRequest' });
       }
       try {
-        const outcome = await processOnce(dedupe, `tg:${update.update_id}`, DEDUPE_TTL_MS, () => channel.handleUpdate(update));
+        const outcome = await processOnce(dedupe, `tg:${update.update_id}`, DEDUPE_TTL_MS, () =>
+          channel.handleUpdate(update),
+        );
         return reply.code(200).send({ ok: true, duplicate: outcome === 'duplicate' });
       } catch (err) {
         req.log.error({ err, updateId: update.update_id }, 'telegram update failed');

@@ -7,7 +7,10 @@ import { isLocale, tFor } from '../../src/i18n';
 const PUBLIC_DIR = join(__dirname, 'public');
 
 function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** Same rule as the API: `?lang=`, then Accept-Language, then the default. */
@@ -36,7 +39,8 @@ const PAGE_KEYS = [
 
 export function renderChatPage(locale: Locale, maxFileBytes: number): string {
   const t = tFor(locale, 'web');
-  const s = (key: string, params?: Record<string, unknown>) => escapeHtml(String(t(`page.${key}`, params as never)));
+  const s = (key: string, params?: Record<string, unknown>) =>
+    escapeHtml(String(t(`page.${key}`, params as never)));
   const maxMb = Math.round((maxFileBytes / 1024 / 1024) * 10) / 10;
   const strings = Object.fromEntries(PAGE_KEYS.map((k) => [k, String(t(`page.${k}`, { maxMb } as never))]));
   // JSON inside <script type="application/json">: "<" escaped so no string can close the element.
@@ -84,10 +88,14 @@ export function renderChatPage(locale: Locale, maxFileBytes: number): string {
 }
 
 /** `GET /chat`: the page (strings rendered server side), its script and style; nothing from a CDN. */
-export function registerChatPage(app: FastifyInstance, options: { defaultLocale: Locale; maxFileBytes: number }): void {
+export function registerChatPage(
+  app: FastifyInstance,
+  options: { defaultLocale: Locale; maxFileBytes: number },
+): void {
   const js = readFileSync(join(PUBLIC_DIR, 'chat.js'));
   const css = readFileSync(join(PUBLIC_DIR, 'chat.css'));
-  const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+  const csp =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
   app.get('/chat', { schema: { hide: true } }, async (req, reply) => {
     const locale = pageLocale(req.query, req.headers['accept-language'], options.defaultLocale);
     return reply
@@ -99,9 +107,17 @@ export function registerChatPage(app: FastifyInstance, options: { defaultLocale:
       .send(renderChatPage(locale, options.maxFileBytes));
   });
   app.get('/chat/chat.js', { schema: { hide: true } }, async (_req, reply) =>
-    reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff').send(js),
+    reply
+      .header('content-type', 'text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .header('x-content-type-options', 'nosniff')
+      .send(js),
   );
   app.get('/chat/chat.css', { schema: { hide: true } }, async (_req, reply) =>
-    reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=300').header('x-content-type-options', 'nosniff').send(css),
+    reply
+      .header('content-type', 'text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .header('x-content-type-options', 'nosniff')
+      .send(css),
   );
 }

@@ -12,7 +12,11 @@ import type { WebChatStore, WebMessage } from './webchat-store';
  */
 export function imagesOf(activity: Partial<Activity>): Array<{ src: string; alt?: string }> {
   return (activity.attachments ?? [])
-    .filter((a) => typeof a.contentUrl === 'string' && /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(a.contentUrl))
+    .filter(
+      (a) =>
+        typeof a.contentUrl === 'string' &&
+        /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(a.contentUrl),
+    )
     .map((a) => ({ src: a.contentUrl!, alt: a.name }));
 }
 
@@ -21,7 +25,12 @@ export function webMessageOf(activity: Partial<Activity>): Omit<WebMessage, 'seq
   const choices = suggestedTitles(activity);
   const images = imagesOf(activity);
   if (!text && !choices.length && !images.length) return undefined;
-  return { from: 'bot', text, choices: choices.length ? choices : undefined, images: images.length ? images : undefined };
+  return {
+    from: 'bot',
+    text,
+    choices: choices.length ? choices : undefined,
+    images: images.length ? images : undefined,
+  };
 }
 
 /** The web chat as a botbuilder adapter: a reply is appended to the session's messages and pushed live. */

@@ -28,7 +28,12 @@ const MAX_TEXT = 4000;
 function displayName(name: string): string {
   const base = name.normalize('NFC').split(/[\\/]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex
-  return base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '').trim().slice(0, 100) || 'file';
+  return (
+    base
+      .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
+      .trim()
+      .slice(0, 100) || 'file'
+  );
 }
 
 function sessionActivity(session: WebSession, id: string): Partial<Activity> {
@@ -53,14 +58,19 @@ function sseEvent(m: WebMessage): string {
  * stream (SSE) of the conversation that resumes after `Last-Event-ID` (or `?after=`). The session's
  * messages are stored, so a visitor who comes back sees what was pushed while they were away.
  */
-export async function registerWebChatRoutes(app: FastifyInstance, options: WebChatRoutesOptions): Promise<void> {
+export async function registerWebChatRoutes(
+  app: FastifyInstance,
+  options: WebChatRoutesOptions,
+): Promise<void> {
   const { channel, dedupe } = options;
   const { store, hub } = channel;
   const streams = new Set<FastifyReply['raw']>();
 
   await app.register(async (scope) => {
     if (!scope.hasContentTypeParser('multipart/form-data')) {
-      await scope.register(multipart, { limits: { fileSize: options.maxFileBytes, files: 1, fields: 4, fieldSize: MAX_TEXT * 4 } });
+      await scope.register(multipart, {
+        limits: { fileSize: options.maxFileBytes, files: 1, fields: 4, fieldSize: MAX_TEXT * 4 },
+      });
     }
 
     const load = async (id: string, reply: FastifyReply): Promise<WebSession | undefined> => {
@@ -75,21 +85,34 @@ export async function registerWebChatRoutes(app: FastifyInstance, options: WebCh
         schema: {
           tags: ['webchat'],
           summary: 'Start a web chat session',
-          body: { type: 'object', nullable: true, properties: { locale: { type: 'string', enum: ['vi', 'en'] } }, additionalProperties: false },
+          body: {
+            type: 'object',
+            nullable: true,
+            properties: { locale: { type: 'string', enum: ['vi', 'en'] } },
+            additionalProperties: false,
+          },
         },
       },
       async (req, reply) => {
-        const locale = isLocale(req.body?.locale) ? req.body.locale : isLocale(req.locale) ? req.locale : options.defaultLocale;
+        const locale = isLocale(req.body?.locale)
+          ? req.body.locale
+          : isLocale(req.locale)
+            ? req.locale
+            : options.defaultLocale;
         const s = await store.create(locale);
         return reply.code(201).send({ sessionId: s.id, locale: s.locale });
       },
     );
 
-    scope.get<{ Params: { id: string } }>('/api/webchat/sessions/:id', { schema: { tags: ['webchat'], summary: 'A session and its messages' } }, async (req, reply) => {
-      const s = await load(req.params.id, reply);
-      if (!s) return reply;
-      return { sessionId: s.id, locale: s.locale, messages: s.messages };
-    });
+    scope.get<{ Params: { id: string } }>(
+      '/api/webchat/sessions/:id',
+      { schema: { tags: ['webchat'], summary: 'A session and its messages' } },
+      async (req, reply) => {
+        const s = await load(req.params.id, reply);
+        if (!s) return reply;
+        return { sessionId: s.id, locale: s.locale, messages: s.messages };
+      },
+    );
 
     scope.post<{ Params: { id: string }; Body: { text: string; clientMessageId?: string } }>(
       '/api/webchat/sessions/:id/messages',
@@ -100,7 +123,10 @@ export async function registerWebChatRoutes(app: FastifyInstance, options: WebCh
           body: {
             type: 'object',
             required: ['text'],
-            properties: { text: { type: 'string', minLength: 1, maxLength: MAX_TEXT }, clientMessageId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } },
+            properties: {
+              text: { type: 'string', minLength: 1, maxLength: MAX_TEXT },
+              clientMessageId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+            },
             additionalProperties: false,
           },
         },
@@ -110,20 +136,34 @@ export async function registerWebChatRoutes(app: FastifyInstance, options: WebCh
         if (!s) return reply;
         const text = req.body.text.trim();
         if (!text) return reply.code(400).send({ error: 'BadRequest', key: 'errors.bad_request' });
-        const run = () => channel.handle({ ...sessionActivity(s, req.body.clientMessageId ?? String(Date.now())), text }, { from: 'user', text });
+        const run = () =>
+          channel.handle(
+            { ...sessionActivity(s, req.body.clientMessageId ?? String(Date.now())), text },
+            { from: 'user', text },
+          );
         if (!req.body.clientMessageId) {
           await run();
           return reply.code(202).send({ ok: true });
         }
         // A retried send (the page lost the answer) is not run twice.
-        const outcome = await processOnce(dedupe, `web:${s.id}:${req.body.clientMessageId}`, DEDUPE_TTL_MS, run);
+        const outcome = await processOnce(
+          dedupe,
+          `web:${s.id}:${req.body.clientMessageId}`,
+          DEDUPE_TTL_MS,
+          run,
+        );
         return reply.code(202).send({ ok: true, duplicate: outcome === 'duplicate' });
       },
     );
 
     scope.post<{ Params: { id: string } }>(
       '/api/webchat/sessions/:id/files',
-      { schema: { tags: ['webchat'], summary: 'Send a file (multipart field "file", optional field "text" before it)' } },
+      {
+        schema: {
+          tags: ['webchat'],
+          summary: 'Send a file (multipart field "file", optional field "text" before it)',
+        },
+      },
       async (req, reply) => {
         const s = await load(req.params.id, reply);
         if (!s) return reply;
@@ -142,7 +182,8 @@ export async function registerWebChatRoutes(app: FastifyInstance, options: WebCh
         }
         const name = displayName(part.filename || 'file');
         const caption = (part.fields.text as { value?: unknown } | undefined)?.value;
-        const text = typeof caption === 'string' && caption.trim() ? caption.trim().slice(0, MAX_TEXT) : undefined;
+        const text =
+          typeof caption === 'string' && caption.trim() ? caption.trim().slice(0, MAX_TEXT) : undefined;
         const content: InboundFile = {
           kind: part.mimetype.startsWith('image/') ? 'photo' : 'document',
           name,
@@ -153,7 +194,11 @@ export async function registerWebChatRoutes(app: FastifyInstance, options: WebCh
             return bytes;
           },
         };
-        const activity = { ...sessionActivity(s, String(Date.now())), text, attachments: [{ contentType: INBOUND_FILE_CONTENT_TYPE, name, content }] };
+        const activity = {
+          ...sessionActivity(s, String(Date.now())),
+          text,
+          attachments: [{ contentType: INBOUND_FILE_CONTENT_TYPE, name, content }],
+        };
         await channel.handle(activity, { from: 'user', text, files: [name] });
         return reply.code(202).send({ ok: true, name });
       },
@@ -167,7 +212,12 @@ export async function registerWebChatRoutes(app: FastifyInstance, options: WebCh
         if (!s) return reply;
         const fromHeader = Number(req.headers['last-event-id']);
         const fromQuery = Number(req.query.after);
-        let last = Number.isInteger(fromHeader) && fromHeader >= 0 ? fromHeader : Number.isInteger(fromQuery) && fromQuery >= 0 ? fromQuery : 0;
+        let last =
+          Number.isInteger(fromHeader) && fromHeader >= 0
+            ? fromHeader
+            : Number.isInteger(fromQuery) && fromQuery >= 0
+              ? fromQuery
+              : 0;
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {
@@ -191,7 +241,10 @@ export async function registerWebChatRoutes(app: FastifyInstance, options: WebCh
         push(s.messages);
         streams.add(res);
         let beats = 0;
-        const heartbeatEvery = Math.max(1, Math.round((options.heartbeatMs ?? 15_000) / (options.pollMs ?? 3000)));
+        const heartbeatEvery = Math.max(
+          1,
+          Math.round((options.heartbeatMs ?? 15_000) / (options.pollMs ?? 3000)),
+        );
         const timer = setInterval(() => {
           // Answers appended by the workers in another process reach this stream through the store.
           store

@@ -47,7 +47,14 @@ export class WebChatStore {
 
   async create(locale: Locale): Promise<WebSession> {
     const now = this.clock.now().toISOString();
-    const session: WebSession = { id: randomBytes(16).toString('base64url'), locale, createdAt: now, lastActiveAt: now, nextSeq: 1, messages: [] };
+    const session: WebSession = {
+      id: randomBytes(16).toString('base64url'),
+      locale,
+      createdAt: now,
+      lastActiveAt: now,
+      nextSeq: 1,
+      messages: [],
+    };
     const { id, ...rest } = session;
     await this.storage.write({ [key(id)]: { ...rest } });
     return session;
@@ -64,7 +71,11 @@ export class WebChatStore {
   }
 
   /** Appends messages (numbering them) with an eTag check, retried on a concurrent write. */
-  async append(id: string, messages: Array<Omit<WebMessage, 'seq' | 'at'>>, touch = false): Promise<WebMessage[]> {
+  async append(
+    id: string,
+    messages: Array<Omit<WebMessage, 'seq' | 'at'>>,
+    touch = false,
+  ): Promise<WebMessage[]> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const item = (await this.storage.read([key(id)]))[key(id)];
       if (!item) throw new Error('web chat session not found');

@@ -34,7 +34,10 @@ export class ZaloAdapter extends ChannelAdapter {
   }
 
   /** Runs a turn and returns the message activities it sent. */
-  async runTurn(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<Array<Partial<Activity>>> {
+  async runTurn(
+    activity: Partial<Activity>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<Array<Partial<Activity>>> {
     const sent: Array<Partial<Activity>> = [];
     await this.processActivity(activity, async (ctx) => {
       ctx.turnState.set(TURN_BUFFER, sent);
@@ -69,7 +72,8 @@ export class ZaloChannel {
     await serializer.run(conversationKey('zalo', userId), async () => {
       const sent = await this.adapter.runTurn(activity, (ctx) => bot.run(ctx));
       const hint = channelText(sent[0]?.locale ?? activity.locale, 'channel.choose_number');
-      for (const text of renderTurnForZalo(sent, hint)) this.outbox.push(userId, () => this.client.sendText(userId, text));
+      for (const text of renderTurnForZalo(sent, hint))
+        this.outbox.push(userId, () => this.client.sendText(userId, text));
     });
   }
 }

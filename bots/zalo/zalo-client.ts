@@ -42,7 +42,11 @@ export class ZaloClient {
     private readonly timeoutMs = 10_000,
   ) {
     this.store = store;
-    this.tokens = { accessToken: config.accessToken, refreshToken: config.refreshToken, seed: config.refreshToken };
+    this.tokens = {
+      accessToken: config.accessToken,
+      refreshToken: config.refreshToken,
+      seed: config.refreshToken,
+    };
   }
 
   /** Tokens kept by an earlier run win over config, unless config has a new grant. */
@@ -50,7 +54,8 @@ export class ZaloClient {
     if (this.loaded) return;
     const { tokens, eTag } = await this.store.read();
     this.eTag = eTag;
-    if (tokens && (tokens.seed === this.config.refreshToken || !this.config.refreshToken)) this.tokens = tokens;
+    if (tokens && (tokens.seed === this.config.refreshToken || !this.config.refreshToken))
+      this.tokens = tokens;
     this.loaded = true;
   }
 
@@ -79,37 +84,63 @@ export class ZaloClient {
     await this.load();
     // Another process may have refreshed already: take its tokens instead of spending ours.
     const current = await this.store.read();
-    if (current.tokens?.accessToken && current.tokens.accessToken !== stale && current.eTag !== this.eTag && current.tokens.seed === this.tokens.seed) {
+    if (
+      current.tokens?.accessToken &&
+      current.tokens.accessToken !== stale &&
+      current.eTag !== this.eTag &&
+      current.tokens.seed === this.tokens.seed
+    ) {
       this.tokens = current.tokens;
       this.eTag = current.eTag;
       if (!this.expiresSoon()) return;
     }
     const refreshToken = this.tokens.refreshToken;
     if (!refreshToken || !this.config.appSecret) {
-      throw new ChannelSendError('zalo', 'permanent', 'access token expired and no refresh token/app secret to renew it');
+      throw new ChannelSendError(
+        'zalo',
+        'permanent',
+        'access token expired and no refresh token/app secret to renew it',
+      );
     }
     let res: Response;
     try {
       res = await fetch(`${this.config.oauthRoot}/v4/oa/access_token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', secret_key: this.config.appSecret },
-        body: new URLSearchParams({ refresh_token: refreshToken, app_id: this.config.appId, grant_type: 'refresh_token' }),
+        body: new URLSearchParams({
+          refresh_token: refreshToken,
+          app_id: this.config.appId,
+          grant_type: 'refresh_token',
+        }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw new ChannelSendError('zalo', 'transient', `token refresh failed: ${(err as Error).name}`, undefined, { cause: err });
+      throw new ChannelSendError(
+        'zalo',
+        'transient',
+        `token refresh failed: ${(err as Error).name}`,
+        undefined,
+        { cause: err },
+      );
     }
-    if (res.status >= 500 || res.status === 429) throw new ChannelSendError('zalo', 'transient', `token refresh HTTP ${res.status}`);
+    if (res.status >= 500 || res.status === 429)
+      throw new ChannelSendError('zalo', 'transient', `token refresh HTTP ${res.status}`);
     const body = (await res.json().catch(() => ({}))) as ZaloTokenResponse;
     if (!body.access_token || !body.refresh_token) {
-      this.logger.error({ zaloError: body.error, errorName: body.error_name }, 'zalo token refresh refused: the OA must be granted again');
+      this.logger.error(
+        { zaloError: body.error, errorName: body.error_name },
+        'zalo token refresh refused: the OA must be granted again',
+      );
       throw new ChannelSendError('zalo', 'permanent', `token refresh refused (${body.error ?? res.status})`);
     }
     const expiresIn = Number(body.expires_in);
     const next: ZaloTokens = {
       accessToken: body.access_token,
       refreshToken: body.refresh_token,
-      expiresAt: Number.isFinite(expiresIn) && expiresIn > 0 ? this.clock.now().getTime() + expiresIn * 1000 : undefined,
+      expiresAt:
+        Number.isFinite(expiresIn) && expiresIn > 0
+          ? this.clock.now().getTime() + expiresIn * 1000
+          : undefined,
       seed: this.tokens.seed,
     };
     this.tokens = next;
@@ -147,23 +178,37 @@ export class ZaloClient {
     });
     if (res.status === 429) {
       const after = Number(res.headers.get('retry-after'));
-      throw new ChannelSendError('zalo', 'rate_limited', 'HTTP 429', Number.isFinite(after) && after > 0 ? after * 1000 : 5000);
+      throw new ChannelSendError(
+        'zalo',
+        'rate_limited',
+        'HTTP 429',
+        Number.isFinite(after) && after > 0 ? after * 1000 : 5000,
+      );
     }
     if (res.status >= 500) throw new ChannelSendError('zalo', 'transient', `HTTP ${res.status}`);
     const json = (await res.json().catch(() => undefined)) as ZaloResponse<T> | undefined;
-    if (!json || typeof json.error !== 'number') throw new ChannelSendError('zalo', 'transient', `unexpected answer (HTTP ${res.status})`);
+    if (!json || typeof json.error !== 'number')
+      throw new ChannelSendError('zalo', 'transient', `unexpected answer (HTTP ${res.status})`);
     if (json.error !== 0) throw new ZaloApiError(json.error, json.message ?? '');
     return json.data;
   }
 
   /** Sends a customer-service (reply) message. */
   async sendText(userId: string, text: string): Promise<string | undefined> {
-    const data = await this.call<{ message_id?: string }>('/v3.0/oa/message/cs', { recipient: { user_id: userId }, message: { text } });
+    const data = await this.call<{ message_id?: string }>('/v3.0/oa/message/cs', {
+      recipient: { user_id: userId },
+      message: { text },
+    });
     return data?.message_id;
   }
 
   /** Uploads a document (PDF/DOC/DOCX) and sends it as a file message. */
-  async sendFile(userId: string, name: string, bytes: Buffer, mediaType: string): Promise<string | undefined> {
+  async sendFile(
+    userId: string,
+    name: string,
+    bytes: Buffer,
+    mediaType: string,
+  ): Promise<string | undefined> {
     const form = new FormData();
     form.append('file', new Blob([bytes], { type: mediaType }), name);
     const uploaded = await this.call<{ token?: string }>('/v2.0/oa/upload/file', form);
@@ -184,8 +229,11 @@ export class ZaloClient {
 export function toChannelSendError(err: unknown): ChannelSendError {
   if (err instanceof ChannelSendError) return err;
   if (err instanceof ZaloApiError) {
-    if (ZALO_OUTSIDE_WINDOW.has(err.code)) return new ChannelSendError('zalo', 'outside_window', err.message, undefined, { cause: err });
+    if (ZALO_OUTSIDE_WINDOW.has(err.code))
+      return new ChannelSendError('zalo', 'outside_window', err.message, undefined, { cause: err });
     return new ChannelSendError('zalo', 'permanent', err.message, undefined, { cause: err });
   }
-  return new ChannelSendError('zalo', 'transient', `${(err as Error).name ?? 'Error'}`, undefined, { cause: err });
+  return new ChannelSendError('zalo', 'transient', `${(err as Error).name ?? 'Error'}`, undefined, {
+    cause: err,
+  });
 }

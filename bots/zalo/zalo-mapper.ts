@@ -15,9 +15,14 @@ export function zaloEventKey(e: ZaloEvent): string {
 function fileOf(client: ZaloClient, a: ZaloAttachment, index: number): BotAttachment | undefined {
   const url = a.payload?.url;
   if (!url) return undefined;
-  const size = a.payload?.size !== undefined && Number.isFinite(Number(a.payload.size)) ? Number(a.payload.size) : undefined;
+  const size =
+    a.payload?.size !== undefined && Number.isFinite(Number(a.payload.size))
+      ? Number(a.payload.size)
+      : undefined;
   const isImage = a.type === 'image' || a.type === 'gif';
-  const name = a.payload?.name ?? (isImage ? `image-${index + 1}.jpg` : `file-${index + 1}${a.payload?.type ? `.${a.payload.type}` : ''}`);
+  const name =
+    a.payload?.name ??
+    (isImage ? `image-${index + 1}.jpg` : `file-${index + 1}${a.payload?.type ? `.${a.payload.type}` : ''}`);
   const content: InboundFile = {
     kind: isImage ? 'photo' : a.type === 'file' ? 'document' : 'other',
     name: a.payload?.name,

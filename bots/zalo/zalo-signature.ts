@@ -5,8 +5,16 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * timestamp + OA secret key): a plain hash over the exact bytes received (not an HMAC, and the OA
  * secret, not the app secret). See docs CHANNELS.md §3.1.
  */
-export function zaloSignature(appId: string, rawBody: Buffer | string, timestamp: string, oaSecretKey: string): string {
-  return 'mac=' + createHash('sha256').update(appId).update(rawBody).update(timestamp).update(oaSecretKey).digest('hex');
+export function zaloSignature(
+  appId: string,
+  rawBody: Buffer | string,
+  timestamp: string,
+  oaSecretKey: string,
+): string {
+  return (
+    'mac=' +
+    createHash('sha256').update(appId).update(rawBody).update(timestamp).update(oaSecretKey).digest('hex')
+  );
 }
 
 /** Pulls `timestamp` out of the raw body without trusting the rest of it yet. */
@@ -19,7 +27,12 @@ export function timestampOf(rawBody: Buffer): string | undefined {
   }
 }
 
-export function verifyZaloSignature(header: string | undefined, appId: string, rawBody: Buffer, oaSecretKey: string): boolean {
+export function verifyZaloSignature(
+  header: string | undefined,
+  appId: string,
+  rawBody: Buffer,
+  oaSecretKey: string,
+): boolean {
   if (!header) return false;
   const ts = timestampOf(rawBody);
   if (ts === undefined) return false;

@@ -32,11 +32,22 @@ export class EchoBot implements PaknBot {
     const text = a.text ?? '';
     if (text === 'boom') throw new Error('boom');
     if (text === 'menu') {
-      await ctx.sendActivity({ type: 'message', text: 'Chọn:', suggestedActions: { to: [], actions: ['Gửi PAKN', 'Tra cứu', 'Trợ giúp'].map((t) => ({ type: 'imBack', title: t, value: t })) } });
+      await ctx.sendActivity({
+        type: 'message',
+        text: 'Chọn:',
+        suggestedActions: {
+          to: [],
+          actions: ['Gửi PAKN', 'Tra cứu', 'Trợ giúp'].map((t) => ({ type: 'imBack', title: t, value: t })),
+        },
+      });
       return;
     }
     if (text === 'phone') {
-      await ctx.sendActivity({ type: 'message', text: 'Số điện thoại?', channelData: { requestContact: true } });
+      await ctx.sendActivity({
+        type: 'message',
+        text: 'Số điện thoại?',
+        channelData: { requestContact: true },
+      });
       return;
     }
     if (text === 'long') {

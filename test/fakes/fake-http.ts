@@ -16,8 +16,10 @@ export function parseParams(req: IncomingMessage, body: Buffer): Record<string, 
   const url = new URL(req.url ?? '/', 'http://x');
   const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
   const type = String(req.headers['content-type'] ?? '');
-  if (body.length && type.includes('application/json')) Object.assign(params, JSON.parse(body.toString('utf8')));
-  else if (body.length && type.includes('application/x-www-form-urlencoded')) Object.assign(params, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
+  if (body.length && type.includes('application/json'))
+    Object.assign(params, JSON.parse(body.toString('utf8')));
+  else if (body.length && type.includes('application/x-www-form-urlencoded'))
+    Object.assign(params, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
   return params;
 }
 
@@ -79,7 +81,8 @@ export abstract class FakeHttpServer {
     f.times--;
     if (f.times <= 0) list!.shift();
     if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
-    if (!res.destroyed) sendJson(res, f.status, f.body ?? { ok: false, error_code: f.status, description: 'scripted failure' });
+    if (!res.destroyed)
+      sendJson(res, f.status, f.body ?? { ok: false, error_code: f.status, description: 'scripted failure' });
     return true;
   }
 

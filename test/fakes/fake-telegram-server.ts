@@ -55,45 +55,91 @@ export class FakeTelegramServer extends FakeHttpServer {
     const url = new URL(req.url ?? '/', 'http://x');
     const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (file) {
-      if (file[1] !== this.token) return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+      if (file[1] !== this.token)
+        return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
       if (await this.applyFailure('download', res)) return;
       const entry = [...this.files.values()].find((f) => f.path === decodeURIComponent(file[2]!));
       if (!entry) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': entry.bytes.length });
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': entry.bytes.length,
+      });
       res.end(entry.bytes);
       return;
     }
     const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
     if (!m) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
-    if (m[1] !== this.token) return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    if (m[1] !== this.token)
+      return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = m[2]!;
     const params = parseParams(req, body);
     if (this.record) this.calls.push({ method, params, at: Date.now() });
     if (await this.applyFailure(method, res)) return;
     switch (method) {
       case 'getMe':
-        return sendJson(res, 200, { ok: true, result: { id: 1, is_bot: true, first_name: 'PAKN', username: 'pakn_test_bot' } });
+        return sendJson(res, 200, {
+          ok: true,
+          result: { id: 1, is_bot: true, first_name: 'PAKN', username: 'pakn_test_bot' },
+        });
       case 'sendMessage': {
         const text = String(params.text ?? '');
-        if (!params.chat_id) return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: chat_id is empty' });
-        if (text.length === 0) return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
-        if (text.length > 4096) return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message is too long' });
+        if (!params.chat_id)
+          return sendJson(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: chat_id is empty',
+          });
+        if (text.length === 0)
+          return sendJson(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: message text is empty',
+          });
+        if (text.length > 4096)
+          return sendJson(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: message is too long',
+          });
         this.sentCount++;
         return sendJson(res, 200, {
           ok: true,
-          result: { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(params.chat_id), type: 'private' }, text },
+          result: {
+            message_id: this.nextMessageId++,
+            date: Math.floor(Date.now() / 1000),
+            chat: { id: Number(params.chat_id), type: 'private' },
+            text,
+          },
         });
       }
       case 'sendDocument':
         this.sentCount++;
-        return sendJson(res, 200, { ok: true, result: { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000) } });
-      case 'getFile': {
-        const f = this.files.get(String(params.file_id));
-        if (!f) return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' });
-        if (f.bytes.length > 20 * 1024 * 1024) return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: file is too big' });
         return sendJson(res, 200, {
           ok: true,
-          result: { file_id: params.file_id, file_unique_id: `u${String(params.file_id)}`, file_size: f.bytes.length, file_path: f.path },
+          result: { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000) },
+        });
+      case 'getFile': {
+        const f = this.files.get(String(params.file_id));
+        if (!f)
+          return sendJson(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: invalid file_id',
+          });
+        if (f.bytes.length > 20 * 1024 * 1024)
+          return sendJson(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: file is too big',
+          });
+        return sendJson(res, 200, {
+          ok: true,
+          result: {
+            file_id: params.file_id,
+            file_unique_id: `u${String(params.file_id)}`,
+            file_size: f.bytes.length,
+            file_path: f.path,
+          },
         });
       }
       case 'getUpdates': {

@@ -49,7 +49,11 @@ export class FakeZaloServer extends FakeHttpServer {
 
   sentTexts(userId: string): string[] {
     return this.calls
-      .filter((c) => c.path === '/v3.0/oa/message/cs' && (c.params.recipient as { user_id?: string } | undefined)?.user_id === userId)
+      .filter(
+        (c) =>
+          c.path === '/v3.0/oa/message/cs' &&
+          (c.params.recipient as { user_id?: string } | undefined)?.user_id === userId,
+      )
       .filter((c) => c.accessToken === this.validTokenAt(c))
       .map((c) => String((c.params.message as { text?: string }).text));
   }
@@ -86,28 +90,50 @@ export class FakeZaloServer extends FakeHttpServer {
     switch (url.pathname) {
       case '/v4/oa/access_token': {
         if (await this.applyFailure('token', res)) return;
-        if (req.headers.secret_key !== this.appSecret || params.app_id !== this.appId || params.grant_type !== 'refresh_token') {
-          return sendJson(res, 200, { error: -14002, error_name: 'Invalid app', error_description: 'invalid app or secret' });
+        if (
+          req.headers.secret_key !== this.appSecret ||
+          params.app_id !== this.appId ||
+          params.grant_type !== 'refresh_token'
+        ) {
+          return sendJson(res, 200, {
+            error: -14002,
+            error_name: 'Invalid app',
+            error_description: 'invalid app or secret',
+          });
         }
         if (params.refresh_token !== this.refreshToken) {
-          return sendJson(res, 200, { error: -14014, error_name: 'Invalid refresh token', error_description: 'refresh token is invalid' });
+          return sendJson(res, 200, {
+            error: -14014,
+            error_name: 'Invalid refresh token',
+            error_description: 'refresh token is invalid',
+          });
         }
         this.refreshCount++;
         this.accessToken = `at-${++this.n}`;
         this.refreshToken = `rt-${this.n}`;
-        return sendJson(res, 200, { access_token: this.accessToken, refresh_token: this.refreshToken, expires_in: String(this.expiresInSec) });
+        return sendJson(res, 200, {
+          access_token: this.accessToken,
+          refresh_token: this.refreshToken,
+          expires_in: String(this.expiresInSec),
+        });
       }
       case '/v3.0/oa/message/cs':
       case '/v2.0/oa/upload/file': {
         const name = url.pathname === '/v3.0/oa/message/cs' ? 'cs' : 'upload';
-        if (token !== this.accessToken) return sendJson(res, 200, { error: -216, message: 'Access token is invalid' });
+        if (token !== this.accessToken)
+          return sendJson(res, 200, { error: -216, message: 'Access token is invalid' });
         if (await this.applyFailure(name, res)) return;
         this.accepted.add(call);
-        if (name === 'upload') return sendJson(res, 200, { error: 0, message: 'Success', data: { token: `ft-${this.n++}` } });
+        if (name === 'upload')
+          return sendJson(res, 200, { error: 0, message: 'Success', data: { token: `ft-${this.n++}` } });
         this.sentCount++;
         const userId = (params.recipient as { user_id?: string } | undefined)?.user_id;
         if (!userId) return sendJson(res, 200, { error: -201, message: 'user_id is invalid' });
-        return sendJson(res, 200, { error: 0, message: 'Success', data: { message_id: `m${this.n++}`, user_id: userId } });
+        return sendJson(res, 200, {
+          error: 0,
+          message: 'Success',
+          data: { message_id: `m${this.n++}`, user_id: userId },
+        });
       }
       default:
         return sendJson(res, 404, { error: 404, message: 'not found' });

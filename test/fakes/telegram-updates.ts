@@ -30,15 +30,30 @@ export function photoUpdate(fileId: string, opts: TgUserOpts & { caption?: strin
       ...base(opts),
       caption: opts.caption,
       photo: [
-        { file_id: `${fileId}-small`, file_unique_id: `${fileId}-us`, width: 90, height: 67, file_size: Math.floor(size / 10) },
+        {
+          file_id: `${fileId}-small`,
+          file_unique_id: `${fileId}-us`,
+          width: 90,
+          height: 67,
+          file_size: Math.floor(size / 10),
+        },
         { file_id: fileId, file_unique_id: `${fileId}-u`, width: 1280, height: 960, file_size: size },
-        { file_id: `${fileId}-mid`, file_unique_id: `${fileId}-um`, width: 320, height: 240, file_size: Math.floor(size / 3) },
+        {
+          file_id: `${fileId}-mid`,
+          file_unique_id: `${fileId}-um`,
+          width: 320,
+          height: 240,
+          file_size: Math.floor(size / 3),
+        },
       ],
     },
   };
 }
 
-export function documentUpdate(fileId: string, opts: TgUserOpts & { fileName?: string; mimeType?: string; size?: number; caption?: string } = {}) {
+export function documentUpdate(
+  fileId: string,
+  opts: TgUserOpts & { fileName?: string; mimeType?: string; size?: number; caption?: string } = {},
+) {
   return {
     update_id: nextUpdateId++,
     message: {
@@ -59,6 +74,9 @@ export function contactUpdate(phone: string, opts: TgUserOpts & { contactUserId?
   const b = base(opts);
   return {
     update_id: nextUpdateId++,
-    message: { ...b, contact: { phone_number: phone, first_name: 'An', user_id: opts.contactUserId ?? b.from.id } },
+    message: {
+      ...b,
+      contact: { phone_number: phone, first_name: 'An', user_id: opts.contactUserId ?? b.from.id },
+    },
   };
 }

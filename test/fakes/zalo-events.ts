@@ -20,7 +20,11 @@ export function zaloImage(userId: string, url: string, caption?: string) {
     timestamp: String(clock++),
     sender: { id: userId },
     recipient: { id: '579745863508352884' },
-    message: { msg_id: `msg-${n++}`, text: caption, attachments: [{ type: 'image', payload: { url, thumbnail: url } }] },
+    message: {
+      msg_id: `msg-${n++}`,
+      text: caption,
+      attachments: [{ type: 'image', payload: { url, thumbnail: url } }],
+    },
   };
 }
 
@@ -31,10 +35,21 @@ export function zaloFile(userId: string, url: string, name: string, size: number
     timestamp: String(clock++),
     sender: { id: userId },
     recipient: { id: '579745863508352884' },
-    message: { msg_id: `msg-${n++}`, attachments: [{ type: 'file', payload: { url, name, size: String(size), type: name.split('.').pop() } }] },
+    message: {
+      msg_id: `msg-${n++}`,
+      attachments: [
+        { type: 'file', payload: { url, name, size: String(size), type: name.split('.').pop() } },
+      ],
+    },
   };
 }
 
 export function zaloFollow(userId: string) {
-  return { event_name: 'follow', timestamp: String(clock++), oa_id: '579745863508352884', follower: { id: userId }, source: 'oa_profile' };
+  return {
+    event_name: 'follow',
+    timestamp: String(clock++),
+    oa_id: '579745863508352884',
+    follower: { id: userId },
+    source: 'oa_profile',
+  };
 }

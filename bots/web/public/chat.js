@@ -17,13 +17,20 @@
   var source = null;
 
   function fmt(s, params) {
-    return String(s).replace(/\{\{(\w+)\}\}/g, function (_, k) { return params && params[k] != null ? params[k] : ''; });
+    return String(s).replace(/\{\{(\w+)\}\}/g, function (_, k) {
+      return params && params[k] != null ? params[k] : '';
+    });
   }
-  function setStatus(text) { statusEl.textContent = text; }
+  function setStatus(text) {
+    statusEl.textContent = text;
+  }
   function api(method, path, body) {
     var opts = { method: method, headers: {} };
     if (body instanceof FormData) opts.body = body;
-    else if (body !== undefined) { opts.body = JSON.stringify(body); opts.headers['content-type'] = 'application/json'; }
+    else if (body !== undefined) {
+      opts.body = JSON.stringify(body);
+      opts.headers['content-type'] = 'application/json';
+    }
     return fetch('/api/webchat' + path, opts);
   }
 
@@ -62,40 +69,67 @@
       var b = document.createElement('button');
       b.type = 'button';
       b.textContent = title;
-      b.addEventListener('click', function () { send(title); });
+      b.addEventListener('click', function () {
+        send(title);
+      });
       choices.appendChild(b);
     });
   }
 
   function connect() {
     if (source) source.close();
-    source = new EventSource('/api/webchat/sessions/' + encodeURIComponent(sessionId) + '/events?after=' + lastSeq);
-    source.addEventListener('open', function () { setStatus(S.connected); });
+    source = new EventSource(
+      '/api/webchat/sessions/' + encodeURIComponent(sessionId) + '/events?after=' + lastSeq,
+    );
+    source.addEventListener('open', function () {
+      setStatus(S.connected);
+    });
     source.addEventListener('message', function (e) {
-      try { render(JSON.parse(e.data)); } catch (err) { /* a malformed event is skipped */ }
+      try {
+        render(JSON.parse(e.data));
+      } catch (err) {
+        /* a malformed event is skipped */
+      }
     });
     source.addEventListener('error', function () {
       setStatus(S.reconnecting);
       // EventSource reconnects by itself (sending Last-Event-ID); a gone session needs a new one.
-      api('GET', '/sessions/' + encodeURIComponent(sessionId)).then(function (r) {
-        if (r.status === 404) { setStatus(S.session_expired); newSession(); }
-      }).catch(function () {});
+      api('GET', '/sessions/' + encodeURIComponent(sessionId))
+        .then(function (r) {
+          if (r.status === 404) {
+            setStatus(S.session_expired);
+            newSession();
+          }
+        })
+        .catch(function () {});
     });
   }
 
   function newSession() {
     lastSeq = 0;
     log.textContent = '';
-    return api('POST', '/sessions', { locale: config.locale }).then(function (r) { return r.json(); }).then(function (b) {
-      sessionId = b.sessionId;
-      try { localStorage.setItem(KEY, sessionId); } catch (e) { /* private mode: the session lasts this page */ }
-      connect();
-    });
+    return api('POST', '/sessions', { locale: config.locale })
+      .then(function (r) {
+        return r.json();
+      })
+      .then(function (b) {
+        sessionId = b.sessionId;
+        try {
+          localStorage.setItem(KEY, sessionId);
+        } catch (e) {
+          /* private mode: the session lasts this page */
+        }
+        connect();
+      });
   }
 
   function start() {
     var saved = null;
-    try { saved = localStorage.getItem(KEY); } catch (e) { saved = null; }
+    try {
+      saved = localStorage.getItem(KEY);
+    } catch (e) {
+      saved = null;
+    }
     if (!saved) return newSession();
     return api('GET', '/sessions/' + encodeURIComponent(saved)).then(function (r) {
       if (r.status !== 200) return newSession();
@@ -114,15 +148,25 @@
     showChoices([]);
     var body = { text: text, clientMessageId: clientId() };
     var attempt = function (n) {
-      return api('POST', '/sessions/' + encodeURIComponent(sessionId) + '/messages', body).then(function (r) {
-        if (r.status === 404) { setStatus(S.session_expired); return newSession(); }
-        if (!r.ok) throw new Error('HTTP ' + r.status);
-      }).catch(function (err) {
-        // The same clientMessageId makes a retry safe: the server runs it once.
-        if (n < 2) return new Promise(function (res) { setTimeout(res, 1000); }).then(function () { return attempt(n + 1); });
-        setStatus(S.send_failed);
-        throw err;
-      });
+      return api('POST', '/sessions/' + encodeURIComponent(sessionId) + '/messages', body)
+        .then(function (r) {
+          if (r.status === 404) {
+            setStatus(S.session_expired);
+            return newSession();
+          }
+          if (!r.ok) throw new Error('HTTP ' + r.status);
+        })
+        .catch(function (err) {
+          // The same clientMessageId makes a retry safe: the server runs it once.
+          if (n < 2)
+            return new Promise(function (res) {
+              setTimeout(res, 1000);
+            }).then(function () {
+              return attempt(n + 1);
+            });
+          setStatus(S.send_failed);
+          throw err;
+        });
     };
     return attempt(0);
   }
@@ -132,11 +176,16 @@
     var text = input.value;
     if (!text.trim()) return;
     input.value = '';
-    send(text).catch(function () { input.value = text; });
+    send(text).catch(function () {
+      input.value = text;
+    });
     input.focus();
   });
   input.addEventListener('keydown', function (e) {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event('submit')); }
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event('submit'));
+    }
   });
   fileInput.addEventListener('change', function () {
     var file = fileInput.files && fileInput.files[0];
@@ -149,14 +198,21 @@
     var fd = new FormData();
     fd.append('file', file, file.name);
     setStatus(S.uploading);
-    api('POST', '/sessions/' + encodeURIComponent(sessionId) + '/files', fd).then(function (r) {
-      if (r.status === 413) throw new Error(S.file_too_large);
-      if (!r.ok) throw new Error('HTTP ' + r.status);
-      setStatus(fmt(S.uploaded, { name: file.name }));
-    }).catch(function (err) {
-      setStatus(fmt(S.upload_failed, { reason: err.message }));
-    }).then(function () { fileInput.value = ''; });
+    api('POST', '/sessions/' + encodeURIComponent(sessionId) + '/files', fd)
+      .then(function (r) {
+        if (r.status === 413) throw new Error(S.file_too_large);
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        setStatus(fmt(S.uploaded, { name: file.name }));
+      })
+      .catch(function (err) {
+        setStatus(fmt(S.upload_failed, { reason: err.message }));
+      })
+      .then(function () {
+        fileInput.value = '';
+      });
   });
 
-  start().catch(function () { setStatus(S.reconnecting); });
+  start().catch(function () {
+    setStatus(S.reconnecting);
+  });
 })();

@@ -63,7 +63,14 @@ export async function channelKit(env: Record<string, string>, options: ChannelsO
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', ...env });
   const logger = createLogger('silent');
   const stores = openSqliteStores({ file: join(dir, 'pakn.db') });
-  const deps: AppDeps = { config, stores, files: new LocalFileStore(join(dir, 'files')), queue: noQueue, logger, clock: systemClock };
+  const deps: AppDeps = {
+    config,
+    stores,
+    files: new LocalFileStore(join(dir, 'files')),
+    queue: noQueue,
+    logger,
+    clock: systemClock,
+  };
   const app = Fastify({ logger: false });
   const channels = await registerChannels(app, deps, options);
   await app.listen({ port: 0, host: '127.0.0.1' });

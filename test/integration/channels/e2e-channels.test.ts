@@ -13,7 +13,10 @@ import { contactUpdate, photoUpdate, textUpdate } from '../../fakes/telegram-upd
 import { zaloImage, zaloText } from '../../fakes/zalo-events';
 import { request } from './channel-test-kit';
 
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2000, 3)]);
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.alloc(2000, 3),
+]);
 const CODE_RE = /\b([0-9A-Z]{4}-[0-9A-Z]{4})\b/;
 const SECRET = 'e2e-secret';
 
@@ -47,8 +50,22 @@ describe('end to end on every channel (real app, fake channel APIs)', () => {
       ZALO_OAUTH_ROOT: zalo.url,
     });
     deps = await createDeps(config, createLogger('silent'));
-    await deps.stores.agencies.upsert({ code: 'vpcp', name: 'Văn phòng Chính phủ', kind: 'central', parent: null, reviewBeforePublish: false, active: true });
-    await deps.stores.agencies.upsert({ code: 'hno', name: 'UBND TP Hà Nội', kind: 'province', parent: 'vpcp', reviewBeforePublish: false, active: true });
+    await deps.stores.agencies.upsert({
+      code: 'vpcp',
+      name: 'Văn phòng Chính phủ',
+      kind: 'central',
+      parent: null,
+      reviewBeforePublish: false,
+      active: true,
+    });
+    await deps.stores.agencies.upsert({
+      code: 'hno',
+      name: 'UBND TP Hà Nội',
+      kind: 'province',
+      parent: 'vpcp',
+      reviewBeforePublish: false,
+      active: true,
+    });
     // The bot is built from these deps: a fixed captcha source makes the web security code known (22222).
     app = await buildApp(Object.assign(deps, { captchaRandom: () => 0 }));
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -67,7 +84,10 @@ describe('end to end on every channel (real app, fake channel APIs)', () => {
     const chat = 5001;
     let seen = 0;
     const say = async (update: object): Promise<string> => {
-      const r = await request(url, 'POST', '/webhooks/telegram', { headers: { 'x-telegram-bot-api-secret-token': SECRET }, json: update });
+      const r = await request(url, 'POST', '/webhooks/telegram', {
+        headers: { 'x-telegram-bot-api-secret-token': SECRET },
+        json: update,
+      });
       expect(r.statusCode).toBe(200);
       await app.channels.telegram!.outbox.drain();
       const texts = tg.textsTo(chat);
@@ -88,7 +108,10 @@ describe('end to end on every channel (real app, fake channel APIs)', () => {
     expect(await say(photoUpdate('photo-1', { ...u, size: PNG.length }))).toContain('(1/5)');
     expect(await say(textUpdate('/done', u))).toContain('họ và tên');
     await say(textUpdate('Nguyễn Văn An', u));
-    const phonePrompt = tg.callsOf('sendMessage').filter((c) => String(c.params.chat_id) === String(chat)).pop()!;
+    const phonePrompt = tg
+      .callsOf('sendMessage')
+      .filter((c) => String(c.params.chat_id) === String(chat))
+      .pop()!;
     expect(JSON.stringify(phonePrompt.params.reply_markup)).toContain('"request_contact":true');
     expect(await say(contactUpdate('+84912345678', u))).toContain('email');
     const summary = await say(textUpdate('/skip', u));
@@ -109,7 +132,10 @@ describe('end to end on every channel (real app, fake channel APIs)', () => {
     let seen = 0;
     const say = async (event: Record<string, unknown>): Promise<string> => {
       const { body, signature } = zalo.signEvent(event);
-      const r = await request(url, 'POST', '/webhooks/zalo', { headers: { 'content-type': 'application/json', 'x-zevent-signature': signature }, body });
+      const r = await request(url, 'POST', '/webhooks/zalo', {
+        headers: { 'content-type': 'application/json', 'x-zevent-signature': signature },
+        body,
+      });
       expect(r.statusCode).toBe(200);
       await app.channels.zalo!.outbox.drain();
       const texts = zalo.sentTexts(user);
@@ -147,7 +173,11 @@ describe('end to end on every channel (real app, fake channel APIs)', () => {
     const say = async (text: string): Promise<string> => {
       const r = await request(url, 'POST', `/api/webchat/sessions/${id}/messages`, { json: { text } });
       expect(r.statusCode).toBe(202);
-      const all = (await request(url, 'GET', `/api/webchat/sessions/${id}`)).json().messages as Array<{ from: string; text?: string; images?: unknown[] }>;
+      const all = (await request(url, 'GET', `/api/webchat/sessions/${id}`)).json().messages as Array<{
+        from: string;
+        text?: string;
+        images?: unknown[];
+      }>;
       const fresh = all.slice(seen).filter((m) => m.from === 'bot');
       seen = all.length;
       return fresh.map((m) => `${m.text ?? ''}${m.images?.length ? ' [image]' : ''}`).join('\n');

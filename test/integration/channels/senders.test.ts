@@ -44,33 +44,68 @@ describe('channel senders (delivery workers) and Telegram polling', () => {
   });
 
   const tgRef: ChannelRef = { channel: 'telegram', userId: '300', conversationId: '300' };
-  const kindOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof ChannelSendError ? { kind: e.kind, retryAfterMs: e.retryAfterMs } : String(e)));
+  const kindOf = (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e: unknown) =>
+        e instanceof ChannelSendError ? { kind: e.kind, retryAfterMs: e.retryAfterMs } : String(e),
+    );
 
   it('should offer a sender per configured channel, web always', () => {
     const senders = createChannelSenders(kit.deps);
     expect(Object.keys(senders).sort()).toEqual(['telegram', 'web', 'zalo']);
     const { telegram: _t, zalo: _z, ...rest } = kit.deps.config;
-    expect(Object.keys(createChannelSenders({ ...kit.deps, config: rest as typeof kit.deps.config }))).toEqual(['web']);
+    expect(
+      Object.keys(createChannelSenders({ ...kit.deps, config: rest as typeof kit.deps.config })),
+    ).toEqual(['web']);
   });
 
   it('should map Telegram failures to kinds: 429 with retry_after, 5xx, timeout, permanent', async () => {
     const sender = createChannelSenders(kit.deps).telegram!;
-    tg.failNext('sendMessage', { times: 1, status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 35', parameters: { retry_after: 35 } } });
-    expect(await kindOf(sender.send(tgRef, { text: 'a' }))).toEqual({ kind: 'rate_limited', retryAfterMs: 35_000 });
+    tg.failNext('sendMessage', {
+      times: 1,
+      status: 429,
+      body: {
+        ok: false,
+        error_code: 429,
+        description: 'Too Many Requests: retry after 35',
+        parameters: { retry_after: 35 },
+      },
+    });
+    expect(await kindOf(sender.send(tgRef, { text: 'a' }))).toEqual({
+      kind: 'rate_limited',
+      retryAfterMs: 35_000,
+    });
     tg.failNext('sendMessage', { times: 1, status: 502 });
-    expect(await kindOf(sender.send(tgRef, { text: 'b' }))).toEqual({ kind: 'transient', retryAfterMs: undefined });
-    tg.failNext('sendMessage', { times: 1, status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } });
-    expect(await kindOf(sender.send(tgRef, { text: 'c' }))).toEqual({ kind: 'permanent', retryAfterMs: undefined });
+    expect(await kindOf(sender.send(tgRef, { text: 'b' }))).toEqual({
+      kind: 'transient',
+      retryAfterMs: undefined,
+    });
+    tg.failNext('sendMessage', {
+      times: 1,
+      status: 403,
+      body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' },
+    });
+    expect(await kindOf(sender.send(tgRef, { text: 'c' }))).toEqual({
+      kind: 'permanent',
+      retryAfterMs: undefined,
+    });
     const slow = new TelegramSender(new TelegramApi(kit.deps.config.telegram!, 150), kit.deps.files);
     tg.failNext('sendMessage', { times: 1, status: 200, delayMs: 600 });
-    expect(await kindOf(slow.send(tgRef, { text: 'd' }))).toEqual({ kind: 'transient', retryAfterMs: undefined });
+    expect(await kindOf(slow.send(tgRef, { text: 'd' }))).toEqual({
+      kind: 'transient',
+      retryAfterMs: undefined,
+    });
     expect(await kindOf(sender.send(tgRef, { text: 'e' }))).toBe('ok');
   });
 
   it('should send a long Telegram answer in parts and its documents from the file store', async () => {
     const stored = await kit.deps.files.put(PDF);
     const text = `${'Trả lời. '.repeat(600)}`.trim();
-    const out = await createChannelSenders(kit.deps).telegram!.send(tgRef, { text, files: [{ name: 'tra-loi.pdf', mediaType: 'application/pdf', storageKey: stored.key }] });
+    const out = await createChannelSenders(kit.deps).telegram!.send(tgRef, {
+      text,
+      files: [{ name: 'tra-loi.pdf', mediaType: 'application/pdf', storageKey: stored.key }],
+    });
     expect(out.messageId).toBeDefined();
     const parts = tg.textsTo(300);
     expect(parts.length).toBe(2);
@@ -81,15 +116,30 @@ describe('channel senders (delivery workers) and Telegram polling', () => {
   it('should map Zalo outside-window to its kind and send documents as OA files', async () => {
     const sender = createChannelSenders(kit.deps).zalo!;
     const ref: ChannelRef = { channel: 'zalo', userId: 'z1', conversationId: 'z1' };
-    zalo.failNext('cs', { times: 1, status: 200, body: { error: -230, message: 'User has not interacted with the OA in the past 7 days' } });
-    expect(await kindOf(sender.send(ref, { text: 'a' }))).toEqual({ kind: 'outside_window', retryAfterMs: undefined });
+    zalo.failNext('cs', {
+      times: 1,
+      status: 200,
+      body: { error: -230, message: 'User has not interacted with the OA in the past 7 days' },
+    });
+    expect(await kindOf(sender.send(ref, { text: 'a' }))).toEqual({
+      kind: 'outside_window',
+      retryAfterMs: undefined,
+    });
     zalo.failNext('cs', { times: 1, status: 200, body: { error: -201, message: 'invalid' } });
-    expect(await kindOf(sender.send(ref, { text: 'b' }))).toEqual({ kind: 'permanent', retryAfterMs: undefined });
+    expect(await kindOf(sender.send(ref, { text: 'b' }))).toEqual({
+      kind: 'permanent',
+      retryAfterMs: undefined,
+    });
     const stored = await kit.deps.files.put(PDF);
-    await sender.send(ref, { text: 'Trả lời', files: [{ name: 'tra-loi.pdf', mediaType: 'application/pdf', storageKey: stored.key }] });
+    await sender.send(ref, {
+      text: 'Trả lời',
+      files: [{ name: 'tra-loi.pdf', mediaType: 'application/pdf', storageKey: stored.key }],
+    });
     expect(zalo.calls.filter((c) => c.path === '/v2.0/oa/upload/file')).toHaveLength(1);
     const last = zalo.calls.filter((c) => c.path === '/v3.0/oa/message/cs').pop()!;
-    expect(last.params.message).toMatchObject({ attachment: { type: 'file', payload: { token: expect.stringMatching(/^ft-/) } } });
+    expect(last.params.message).toMatchObject({
+      attachment: { type: 'file', payload: { token: expect.stringMatching(/^ft-/) } },
+    });
   });
 
   it('should append a web answer to the session, pushed to an open page, and refuse an expired session', async () => {
@@ -100,9 +150,15 @@ describe('channel senders (delivery workers) and Telegram polling', () => {
       const ref: ChannelRef = { channel: 'web', userId: session.id, conversationId: session.id };
       await sender.send(ref, { text: 'Cơ quan đã trả lời PAKN của bạn.' });
       await stream.waitFor(1);
-      expect(JSON.parse(stream.events[0]!.data)).toMatchObject({ from: 'bot', text: 'Cơ quan đã trả lời PAKN của bạn.' });
+      expect(JSON.parse(stream.events[0]!.data)).toMatchObject({
+        from: 'bot',
+        text: 'Cơ quan đã trả lời PAKN của bạn.',
+      });
       const gone: ChannelRef = { channel: 'web', userId: 'A'.repeat(22), conversationId: 'A'.repeat(22) };
-      expect(await kindOf(sender.send(gone, { text: 'x' }))).toEqual({ kind: 'permanent', retryAfterMs: undefined });
+      expect(await kindOf(sender.send(gone, { text: 'x' }))).toEqual({
+        kind: 'permanent',
+        retryAfterMs: undefined,
+      });
     } finally {
       stream.close();
     }

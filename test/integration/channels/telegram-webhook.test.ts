@@ -85,7 +85,10 @@ describe('Telegram webhook (fake Bot API)', () => {
   it('should download the largest photo size through getFile and the file URL', async () => {
     const bytes = Buffer.alloc(50_000, 7);
     tg.addFile('ph1', bytes, 'photos/file_1.jpg');
-    expect((await post(photoUpdate('ph1', { userId: 9, caption: 'ảnh hiện trường', size: bytes.length }))).statusCode).toBe(200);
+    expect(
+      (await post(photoUpdate('ph1', { userId: 9, caption: 'ảnh hiện trường', size: bytes.length })))
+        .statusCode,
+    ).toBe(200);
     await drain();
     expect(tg.callsOf('getFile').map((c) => c.params.file_id)).toEqual(['ph1']);
     expect(tg.textsTo(9)).toEqual(['file photo-ph1-u.jpg: 50000 bytes', 'echo: ảnh hiện trường']);
@@ -128,7 +131,9 @@ describe('Telegram webhook (fake Bot API)', () => {
       resize_keyboard: true,
       one_time_keyboard: true,
     });
-    expect(phone!.params.reply_markup).toMatchObject({ keyboard: [[{ text: '📱 Gửi số điện thoại của tôi', request_contact: true }]] });
+    expect(phone!.params.reply_markup).toMatchObject({
+      keyboard: [[{ text: '📱 Gửi số điện thoại của tôi', request_contact: true }]],
+    });
   });
 
   it('should split a message over 4096 characters, in order, on boundaries', async () => {
@@ -146,7 +151,16 @@ describe('Telegram webhook (fake Bot API)', () => {
   });
 
   it('should wait retry_after on a 429 and then deliver', async () => {
-    tg.failNext('sendMessage', { times: 1, status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } } });
+    tg.failNext('sendMessage', {
+      times: 1,
+      status: 429,
+      body: {
+        ok: false,
+        error_code: 429,
+        description: 'Too Many Requests: retry after 3',
+        parameters: { retry_after: 3 },
+      },
+    });
     await post(textUpdate('một', { userId: 15 }));
     await drain();
     expect(slept).toEqual([3000]);
@@ -162,12 +176,19 @@ describe('Telegram webhook (fake Bot API)', () => {
     await post(textUpdate('ba', { userId: 16 }));
     await drain();
     expect(slept).toHaveLength(2);
-    const delivered = tg.callsOf('sendMessage').slice(2).map((c) => c.params.text);
+    const delivered = tg
+      .callsOf('sendMessage')
+      .slice(2)
+      .map((c) => c.params.text);
     expect(delivered).toEqual(['echo: một', 'echo: hai', 'echo: ba']);
   });
 
   it('should give up on a permanent error (bot blocked) without retrying', async () => {
-    tg.failNext('sendMessage', { times: 1, status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } });
+    tg.failNext('sendMessage', {
+      times: 1,
+      status: 403,
+      body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' },
+    });
     await post(textUpdate('x', { userId: 17 }));
     await drain();
     expect(tg.callsOf('sendMessage')).toHaveLength(1);
@@ -188,7 +209,11 @@ describe('Telegram webhook (fake Bot API)', () => {
         running--;
       }
     };
-    await Promise.all([post(photoUpdate('a', { userId: 18 })), post(photoUpdate('b', { userId: 18 })), post(textUpdate('c', { userId: 18 }))]);
+    await Promise.all([
+      post(photoUpdate('a', { userId: 18 })),
+      post(photoUpdate('b', { userId: 18 })),
+      post(textUpdate('c', { userId: 18 })),
+    ]);
     expect(maxRunning).toBe(1);
   });
 });

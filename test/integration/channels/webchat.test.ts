@@ -24,7 +24,9 @@ describe('Web chat (session API, SSE, page)', () => {
     return r.json().sessionId as string;
   };
   const say = (id: string, text: string, clientMessageId?: string) =>
-    request(kit.url, 'POST', `/api/webchat/sessions/${id}/messages`, { json: clientMessageId ? { text, clientMessageId } : { text } });
+    request(kit.url, 'POST', `/api/webchat/sessions/${id}/messages`, {
+      json: clientMessageId ? { text, clientMessageId } : { text },
+    });
   const sse = async (id: string, headers: Record<string, string> = {}, query = '') => {
     const s = await openSse(`${kit.url}/api/webchat/sessions/${id}/events${query}`, headers);
     streams.push(s);
@@ -38,7 +40,9 @@ describe('Web chat (session API, SSE, page)', () => {
     expect(a).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(a).not.toBe(b);
     expect((await say('AAAAAAAAAAAAAAAAAAAAAA', 'hi')).statusCode).toBe(404);
-    expect((await request(kit.url, 'GET', `/api/webchat/sessions/${'x'.repeat(22)}/events`)).statusCode).toBe(404);
+    expect((await request(kit.url, 'GET', `/api/webchat/sessions/${'x'.repeat(22)}/events`)).statusCode).toBe(
+      404,
+    );
     expect((await request(kit.url, 'GET', '/api/webchat/sessions/../../etc')).statusCode).toBe(404);
   });
 
@@ -93,7 +97,10 @@ describe('Web chat (session API, SSE, page)', () => {
     const stream = await sse(id);
     await say(id, 'x');
     await stream.waitFor(2);
-    expect(data(stream)[1]).toMatchObject({ choices: ['Hủy'], images: [{ src: 'data:image/png;base64,iVBORw0KGgo=', alt: 'captcha' }] });
+    expect(data(stream)[1]).toMatchObject({
+      choices: ['Hủy'],
+      images: [{ src: 'data:image/png;base64,iVBORw0KGgo=', alt: 'captcha' }],
+    });
   });
 
   it('should run a retried message (same clientMessageId) once', async () => {

@@ -38,7 +38,10 @@ describe('Zalo OA webhook (fake Open API)', () => {
 
   const post = (body: string, signature: string | null) =>
     request(kit.url, 'POST', '/webhooks/zalo', {
-      headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'x-zevent-signature': signature }) },
+      headers: {
+        'content-type': 'application/json',
+        ...(signature === null ? {} : { 'x-zevent-signature': signature }),
+      },
       body,
     });
   const send = (event: Record<string, unknown>) => {
@@ -52,7 +55,9 @@ describe('Zalo OA webhook (fake Open API)', () => {
     const { body, signature } = zalo.signEvent(event);
     expect((await post(body, null)).statusCode).toBe(401);
     // Signed with the app secret instead of the OA secret key: wrong.
-    expect((await post(body, zaloSignature(zalo.appId, body, event.timestamp, zalo.appSecret))).statusCode).toBe(401);
+    expect(
+      (await post(body, zaloSignature(zalo.appId, body, event.timestamp, zalo.appSecret))).statusCode,
+    ).toBe(401);
     // The body changed after signing (re-serialised, one space added): the hash no longer matches.
     expect((await post(body.replace('{', '{ '), signature)).statusCode).toBe(401);
     expect(bot.seen).toHaveLength(0);
@@ -93,14 +98,19 @@ describe('Zalo OA webhook (fake Open API)', () => {
     const big = zalo.addFile('lon.pdf', Buffer.alloc(10));
     await send(zaloFile('u5', big, 'lon.pdf', 5 * 1024 * 1024));
     await drain();
-    expect(zalo.sentTexts('u5')).toEqual(['file image-1.jpg: 3000 bytes\n\necho: ảnh', 'file refused: limits.file_too_large']);
+    expect(zalo.sentTexts('u5')).toEqual([
+      'file image-1.jpg: 3000 bytes\n\necho: ảnh',
+      'file refused: limits.file_too_large',
+    ]);
     expect(zalo.downloads).toEqual(['anh.jpg']);
   });
 
   it('should merge the messages of a turn and number the choices', async () => {
     await send(zaloText('u6', 'menu'));
     await drain();
-    expect(zalo.sentTexts('u6')).toEqual(['Chọn:\n\nTrả lời bằng số thứ tự hoặc nội dung lựa chọn:\n1. Gửi PAKN\n2. Tra cứu\n3. Trợ giúp']);
+    expect(zalo.sentTexts('u6')).toEqual([
+      'Chọn:\n\nTrả lời bằng số thứ tự hoặc nội dung lựa chọn:\n1. Gửi PAKN\n2. Tra cứu\n3. Trợ giúp',
+    ]);
   });
 
   it('should refresh an expired access token once (-216), persist the rotated refresh token, and resend', async () => {
@@ -115,7 +125,12 @@ describe('Zalo OA webhook (fake Open API)', () => {
     expect(stored.refreshToken).toBe(zalo.refreshToken);
     expect(stored.accessToken).toBe(zalo.accessToken);
     // A restarted process finds the rotated tokens (the configured refresh token is spent).
-    const client = new ZaloClient(kit.deps.config.zalo!, new ZaloTokenStore(kit.deps.stores.conversations), kit.deps.clock, createLogger('silent'));
+    const client = new ZaloClient(
+      kit.deps.config.zalo!,
+      new ZaloTokenStore(kit.deps.stores.conversations),
+      kit.deps.clock,
+      createLogger('silent'),
+    );
     await client.sendText('u7', 'ba');
     expect(zalo.refreshCount).toBe(2);
     expect(zalo.sentTexts('u7')).toEqual(['echo: một', 'echo: hai', 'ba']);
@@ -124,13 +139,20 @@ describe('Zalo OA webhook (fake Open API)', () => {
   it('should refresh before the access token expires', async () => {
     let now = Date.parse('2026-11-28T00:00:00Z');
     const clock = { now: () => new Date(now) };
-    const client = new ZaloClient(kit.deps.config.zalo!, new ZaloTokenStore(kit.deps.stores.conversations), clock, createLogger('silent'));
+    const client = new ZaloClient(
+      kit.deps.config.zalo!,
+      new ZaloTokenStore(kit.deps.stores.conversations),
+      clock,
+      createLogger('silent'),
+    );
     await client.sendText('u8', 'một');
     expect(zalo.refreshCount).toBe(1);
     now += (zalo.expiresInSec - 5 * 60) * 1000; // 5 minutes before expiry
     await client.sendText('u8', 'hai');
     expect(zalo.refreshCount).toBe(2);
-    expect(zalo.calls.filter((c) => c.path === '/v3.0/oa/message/cs').every((c) => c.accessToken !== undefined)).toBe(true);
+    expect(
+      zalo.calls.filter((c) => c.path === '/v3.0/oa/message/cs').every((c) => c.accessToken !== undefined),
+    ).toBe(true);
   });
 
   it('should retry a 5xx, and not retry outside the messaging window (-230)', async () => {
@@ -140,8 +162,17 @@ describe('Zalo OA webhook (fake Open API)', () => {
     expect(zalo.sentTexts('u9')).toEqual(['echo: một']);
     expect(slept).toHaveLength(1);
 
-    zalo.failNext('cs', { times: 1, status: 200, body: { error: -230, message: 'User has not interacted with the OA in the past 7 days' } });
-    const client = new ZaloClient(kit.deps.config.zalo!, new ZaloTokenStore(kit.deps.stores.conversations), kit.deps.clock, createLogger('silent'));
+    zalo.failNext('cs', {
+      times: 1,
+      status: 200,
+      body: { error: -230, message: 'User has not interacted with the OA in the past 7 days' },
+    });
+    const client = new ZaloClient(
+      kit.deps.config.zalo!,
+      new ZaloTokenStore(kit.deps.stores.conversations),
+      kit.deps.clock,
+      createLogger('silent'),
+    );
     await expect(client.sendText('u9', 'hai')).rejects.toMatchObject({ kind: 'outside_window' });
     await expect(client.sendText('u9', 'ba')).resolves.toBeDefined();
     zalo.failNext('cs', { times: 1, status: 429, body: { error: 429 } });
