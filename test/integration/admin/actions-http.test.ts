@@ -96,6 +96,18 @@ describe('officers’ actions over HTTP', () => {
     expect(ok.statusCode).toBe(200);
   });
 
+  it('should let one of two officers acting at once win and tell the other 409', async () => {
+    const c = await kit.put({ owner: 'btc' });
+    const [a, b] = await Promise.all([
+      kit.as('btc.nl', 'POST', `/api/admin/complaints/${c.code}/forward`, { units: ['btc.tchq'], version: 1 }),
+      kit.as('btc.qt', 'POST', `/api/admin/complaints/${c.code}/reject`, { reason: 'spam', version: 1 }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const after = (await kit.deps.stores.complaints.getByCode(c.code))!;
+    expect(after.version).toBe(2);
+    expect((await kit.events(c.code)).length).toBe(1);
+  });
+
   it('should refuse malformed JSON, wrong types, unknown fields, too-long text and unknown codes with localised 4xx, changing nothing', async () => {
     const c = await kit.put({ owner: 'btc' });
     const url = `/api/admin/complaints/${c.code}/request-info`;
