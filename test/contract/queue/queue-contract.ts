@@ -41,8 +41,10 @@ export function maxInWindow(times: number[], windowMs: number): number {
   return best;
 }
 
-// Handler timestamps are taken a few ms after the limiter's decision; allow that much.
-const WINDOW_SLACK_MS = 25;
+// Handler timestamps are taken a little after the limiter's decision (a Redis reply, an event-loop
+// turn; more on a loaded machine). A tenth of the window absorbs that, while a limiter that let
+// through even one job too many per window (a fixed window, or none) would still be caught.
+const slack = (windowMs: number) => windowMs / 10;
 
 export function queueContract(kind: string, makeHarness: () => Promise<QueueHarness>): void {
   describe(`JobQueue contract: ${kind}`, () => {
@@ -224,9 +226,9 @@ export function queueContract(kind: string, makeHarness: () => Promise<QueueHarn
         Array.from({ length: 16 }, (_, i) => ({ name: 'x', data: i })),
       );
       await waitFor(() => starts.length === 16, 20_000, '16 jobs');
-      expect(maxInWindow(starts, 500 - WINDOW_SLACK_MS)).toBeLessThanOrEqual(5);
+      expect(maxInWindow(starts, 500 - slack(500))).toBeLessThanOrEqual(5);
       // 16 jobs at 5 per 500 ms need at least three full windows after the first start.
-      expect(Math.max(...starts) - t0).toBeGreaterThanOrEqual(1500 - WINDOW_SLACK_MS);
+      expect(Math.max(...starts) - t0).toBeGreaterThanOrEqual(1500 - slack(500));
     });
 
     it('limits each key while other keys and unkeyed jobs flow', async () => {
@@ -255,7 +257,7 @@ export function queueContract(kind: string, makeHarness: () => Promise<QueueHarn
       );
       await waitFor(() => (starts.get('none')?.length ?? 0) === 4, 5000, 'unkeyed jobs');
       for (const key of ['chat-a', 'chat-b']) {
-        expect(maxInWindow(starts.get(key)!, 300 - WINDOW_SLACK_MS)).toBe(1);
+        expect(maxInWindow(starts.get(key)!, 300 - slack(300))).toBe(1);
       }
       const a = starts.get('chat-a')!;
       const b = starts.get('chat-b')!;
@@ -300,6 +302,39 @@ export function queueContract(kind: string, makeHarness: () => Promise<QueueHarn
       for (const k of keys) expect(order.get(k)).toEqual(expected);
       expect(failedOnce).toBe(true);
       expect(overlap).toBe(0);
+    });
+
+    it('a RetryLaterError holds back only its own key, and the key keeps its order', async () => {
+      const q = fresh();
+      const name = qname();
+      const log: Array<{ what: string; at: number }> = [];
+      let throttled = false;
+      q.process(
+        name,
+        async (job: JobInfo<string>) => {
+          if (job.data === 'chat-1:first' && !throttled) {
+            throttled = true;
+            log.push({ what: 'chat-1:first:429', at: Date.now() });
+            throw new RetryLaterError(400);
+          }
+          log.push({ what: job.data, at: Date.now() });
+        },
+        { concurrency: 4 },
+      );
+      await q.enqueue(name, 'x', 'chat-1:first', { rateKey: 'chat-1', attempts: 1 });
+      await q.enqueue(name, 'x', 'chat-1:second', { rateKey: 'chat-1', attempts: 1 });
+      await q.enqueue(name, 'x', 'chat-2:only', { rateKey: 'chat-2', attempts: 1 });
+      await waitFor(() => log.length === 4, 10_000, 'all runs');
+      const whats = log.map((l) => l.what);
+      const at = (w: string) => log.find((l) => l.what === w)!.at;
+      expect(whats.filter((w) => w.startsWith('chat-1'))).toEqual([
+        'chat-1:first:429',
+        'chat-1:first',
+        'chat-1:second',
+      ]);
+      expect(at('chat-1:first') - at('chat-1:first:429')).toBeGreaterThanOrEqual(395);
+      // The other chat did not wait for chat-1's retry_after.
+      expect(at('chat-2:only')).toBeLessThan(at('chat-1:first'));
     });
 
     it('a dead job does not block the rest of its key', async () => {
