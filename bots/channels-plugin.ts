@@ -6,6 +6,7 @@ import { createPaknBot, TurnSerializer as DialogTurnSerializer } from '../dialog
 import type { RetryPolicy, Sleep } from './send-retry';
 import { TelegramChannel } from './telegram/telegram-adapter';
 import { registerTelegramWebhook } from './telegram/telegram-webhook';
+import { ensureTelegramWebhook } from './telegram/telegram-setup';
 import { WebChannel } from './web/web-adapter';
 import { registerChatPage } from './web/chat-page';
 import { WebChatHub } from './web/webchat-hub';
@@ -69,6 +70,11 @@ export async function registerChannels(
   if (deps.config.telegram) {
     channels.telegram = new TelegramChannel(deps.config.telegram, runtime);
     registerTelegramWebhook(app, channels.telegram, deps.stores.dedupe);
+    const telegram = channels.telegram;
+    app.addHook('onReady', async () => {
+      // Not awaited: the app starts even when the Bot API cannot be reached right now.
+      void ensureTelegramWebhook(telegram, deps.config.publicBaseUrl);
+    });
   }
   if (deps.config.zalo) {
     channels.zalo = new ZaloChannel(deps.config.zalo, runtime, deps.stores.conversations, deps.clock);

@@ -3,6 +3,7 @@ import type { ChannelRef } from '../../../src/domain/complaint';
 import { createChannelSenders, TelegramSender } from '../../../bots/registry';
 import { TelegramApi } from '../../../bots/telegram/telegram-api';
 import { pollTelegram } from '../../../bots/telegram/telegram-polling';
+import { ensureTelegramWebhook } from '../../../bots/telegram/telegram-setup';
 import { FakeTelegramServer } from '../../fakes/fake-telegram-server';
 import { FakeZaloServer } from '../../fakes/fake-zalo-server';
 import { EchoBot } from '../../fakes/echo-bot';
@@ -177,5 +178,31 @@ describe('channel senders (delivery workers) and Telegram polling', () => {
     expect(tg.calls[0]!.method).toBe('deleteWebhook');
     const offsets = tg.callsOf('getUpdates').map((c) => Number(c.params.offset));
     expect(offsets).toEqual([...offsets].sort((a, b) => a - b)); // the offset only advances
+  });
+});
+
+describe('Telegram webhook registration', () => {
+  it('should call setWebhook with the secret for an https base URL in webhook mode only', async () => {
+    const tg = await new FakeTelegramServer().start();
+    const kit = await channelKit(
+      { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, TELEGRAM_WEBHOOK_SECRET: 'sec_1' },
+      { bot: new EchoBot() },
+    );
+    try {
+      const ch = kit.channels.telegram!;
+      expect(await ensureTelegramWebhook(ch, 'http://localhost:3000')).toBe(false);
+      expect(await ensureTelegramWebhook(ch, 'https://pakn.example.vn')).toBe(true);
+      expect(tg.callsOf('setWebhook').map((c) => c.params)).toEqual([
+        {
+          url: 'https://pakn.example.vn/webhooks/telegram',
+          secret_token: 'sec_1',
+          allowed_updates: ['message', 'callback_query'],
+          max_connections: 40,
+        },
+      ]);
+    } finally {
+      await kit.close();
+      await tg.stop();
+    }
   });
 });
