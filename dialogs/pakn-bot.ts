@@ -117,6 +117,17 @@ export class PaknBot {
     ctx.turnState.set(TURN_LOCALE, profile.locale);
     const t = tOf(ctx);
 
+    // Fast path for the most frequent idle turn, a status lookup: no dialog context is built.
+    const stack =
+      ((await this.convoState.load(ctx)).dialogState as DialogState | undefined)?.dialogStack ?? [];
+    if (stack.length === 0 && !inboundFiles(ctx.activity).length) {
+      const quick = parseCommand(ctx.activity.text?.trim());
+      if (quick?.kind === 'status' && quick.code) {
+        await replyStatus(this.svc, ctx, quick.code);
+        return;
+      }
+    }
+
     const dc = await this.dialogs.createContext(ctx);
     if (
       dc.activeDialog &&

@@ -14,8 +14,16 @@ export function localeOf(ctx: TurnContext): Locale {
 }
 
 /** `t` fixed to the citizen's language; looks in `bot` first, then `common` (limits, statuses, categories). */
+const FIXED_T = new Map<Locale, TFunction>();
+
 export function tOf(ctx: TurnContext): TFunction {
-  return getI18n().getFixedT(localeOf(ctx), ['bot', 'common']);
+  const locale = localeOf(ctx);
+  let t = FIXED_T.get(locale);
+  if (!t) {
+    t = getI18n().getFixedT(locale, ['bot', 'common']);
+    FIXED_T.set(locale, t);
+  }
+  return t;
 }
 
 /** The localised message of a domain error, or undefined for anything else (bugs, outages). */
@@ -41,11 +49,22 @@ export function channelRefOf(ctx: TurnContext): ChannelRef {
 }
 
 /** Dates as citizens read them: dd/mm/yyyy in Vietnam time. */
-export function formatDate(d: Date | string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', {
+// Building an Intl formatter costs far more than using one.
+const DATE_FORMATS: Record<Locale, Intl.DateTimeFormat> = {
+  vi: new Intl.DateTimeFormat('vi-VN', {
     timeZone: 'Asia/Ho_Chi_Minh',
     day: '2-digit',
     month: '2-digit',
     year: 'numeric',
-  }).format(new Date(d));
+  }),
+  en: new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+  }),
+};
+
+export function formatDate(d: Date | string, locale: Locale): string {
+  return DATE_FORMATS[locale].format(new Date(d));
 }
