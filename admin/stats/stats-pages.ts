@@ -162,6 +162,7 @@ export function dashboardHtml(locale: Locale, today: string): string {
       </select></label>
     <button type="submit">${e('dashboard.apply')}</button>
     <span id="scope" class="scope"></span>
+    <a href="#" id="drill-up" hidden>${e('dashboard.whole_scope')}</a>
     <span id="status" class="status" role="status"></span>
   </form>
   <section id="kpis" class="kpis"></section>

@@ -138,6 +138,19 @@ describeBrowser('stats pages in Chromium', () => {
     expect(csv).toContain('btc.tchq,Tổng cục Hải quan,3,4,3,75,0');
     expect(csvDownload.suggestedFilename()).toBe('pakn-league-2026-03-01_2026-03-31.csv');
 
+    // Drill down from the league table to a unit, and back up.
+    await page.click('#league a.drill[data-agency="btc.tchq"]');
+    await page.waitForFunction(
+      `document.getElementById('scope').textContent === 'Phạm vi: Tổng cục Hải quan'`,
+    );
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.locator('#league tbody tr').count()).toBe(1);
+    expect(await chartLabels(page, 'by-agency')).toEqual(['Tổng cục Hải quan']);
+    await page.click('#drill-up');
+    await page.waitForFunction(`document.getElementById('scope').textContent === 'Phạm vi: Bộ Tài chính'`);
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.locator('#league tbody tr').count()).toBe(3);
+
     // Signing out forgets the token: a reload shows the sign-in form again.
     await page.click('#logout');
     await page.reload();

@@ -78,6 +78,9 @@
     return res;
   }
 
+  // A unit chosen in the league table (drill-down); empty means the account's own subtree.
+  var drill = '';
+
   function query() {
     return (
       'from=' +
@@ -85,7 +88,8 @@
       '&to=' +
       encodeURIComponent($('to').value) +
       '&granularity=' +
-      encodeURIComponent($('granularity').value)
+      encodeURIComponent($('granularity').value) +
+      (drill ? '&agency=' + encodeURIComponent(drill) : '')
     );
   }
 
@@ -113,7 +117,15 @@
         S.num(row.overdue),
       ].forEach(function (v, i) {
         var td = document.createElement('td');
-        td.textContent = v;
+        if (i === 0 && row.agency !== r.scope) {
+          // A unit's own figures: one click narrows every chart, table and download to its subtree.
+          var a = document.createElement('a');
+          a.href = '#';
+          a.className = 'drill';
+          a.setAttribute('data-agency', row.agency);
+          a.textContent = v;
+          td.appendChild(a);
+        } else td.textContent = v;
         if (i > 0) td.className = 'n';
         if (i === 5 && row.overdue > 0) td.className = 'n warn';
         tr2.appendChild(td);
@@ -135,6 +147,7 @@
       }
       $('status').textContent = '';
       $('scope').textContent = t('dashboard.scope', { scope: r.scopeName });
+      $('drill-up').hidden = !drill;
       S.kpi($('kpis'), [
         { label: t('dashboard.kpi_received'), value: S.num(r.totals.received) },
         { label: t('dashboard.kpi_answered'), value: S.num(r.totals.answered) },
@@ -204,6 +217,19 @@
       });
     }
     showLogin('');
+  });
+
+  document.addEventListener('click', function (ev) {
+    var a = ev.target.closest && ev.target.closest('a.drill');
+    if (!a) return;
+    ev.preventDefault();
+    drill = a.getAttribute('data-agency');
+    load();
+  });
+  $('drill-up').addEventListener('click', function (ev) {
+    ev.preventDefault();
+    drill = '';
+    load();
   });
 
   $('filters').addEventListener('submit', function (ev) {
