@@ -84,7 +84,14 @@ interface PaknCommands {
     park: number,
   ): Promise<number>;
   paknGate(...args: Array<string | number>): Promise<GateVerdict>;
-  paknRelease(order: string, parked: string, jobId: string): Promise<string | null>;
+  paknRelease(
+    order: string,
+    parked: string,
+    keylog: string,
+    jobId: string,
+    keyMax: number,
+    keyDurMs: number,
+  ): Promise<[string, number] | null>;
   paknReap(order: string, jobId: string): Promise<number>;
   paknStillParked(order: string, parked: string, jobId: string): Promise<number>;
 }
@@ -120,9 +127,10 @@ class AbandonedError extends Error {}
  *   and add, or a duplicate add) would block the key forever.
  *   Note: a job enqueued with a delay keeps later jobs of the same key behind it.
  * - Limits are sliding windows over start times (exact: never more than `max` starts in any window of
- *   `durationMs`), per key in Redis and for the queue in Redis; BullMQ's own fixed-window `limiter` is
- *   also set so workers do not fetch far more than the window allows. A job over the queue limit goes
- *   back to the head of the waiting list and the worker pauses fetching until the window has room.
+ *   `durationMs`), per key and for the queue, kept in Redis. A job over the queue limit goes back to
+ *   the head of the waiting list and fetching pauses (BullMQ `rateLimit`) until the window has room;
+ *   a job whose key window is full is delayed until it has room; when a key's job finishes, the next
+ *   one is woken when the key's window allows it.
  */
 export class BullmqJobQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
@@ -143,7 +151,7 @@ export class BullmqJobQueue implements JobQueue {
     this.redis.on('error', (err) => this.logError('redis', err));
     this.redis.defineCommand('paknEnqueueOrder', { numberOfKeys: 4, lua: ENQUEUE_ORDER_LUA });
     this.redis.defineCommand('paknGate', { numberOfKeys: 5, lua: GATE_LUA });
-    this.redis.defineCommand('paknRelease', { numberOfKeys: 2, lua: RELEASE_LUA });
+    this.redis.defineCommand('paknRelease', { numberOfKeys: 3, lua: RELEASE_LUA });
     this.redis.defineCommand('paknReap', { numberOfKeys: 1, lua: REAP_LUA });
     this.redis.defineCommand('paknStillParked', { numberOfKeys: 2, lua: STILL_PARKED_LUA });
   }
@@ -225,9 +233,11 @@ export class BullmqJobQueue implements JobQueue {
         prefix: this.options.prefix,
         concurrency: Math.max(1, options.concurrency ?? 1),
         // BullMQ treats an explicit `undefined` as a value, so only set what is given.
-        ...(options.limiter
-          ? { limiter: { max: options.limiter.max, duration: options.limiter.durationMs } }
-          : {}),
+        // The queue-wide limit is enforced by our exact sliding window (in the gate). BullMQ's limiter
+        // is set only so that `rateLimit` (called when the window is full) pauses fetching; its own
+        // fixed window is made too wide to bind, so jobs bounced by the gate (not first of their
+        // key, key window full) do not use up the queue's budget.
+        ...(options.limiter ? { limiter: { max: 1_000_000_000, duration: options.limiter.durationMs } } : {}),
         ...(this.options.lockDurationMs !== undefined ? { lockDuration: this.options.lockDurationMs } : {}),
         ...(this.options.stalledIntervalMs !== undefined
           ? { stalledInterval: this.options.stalledIntervalMs }
@@ -367,15 +377,15 @@ export class BullmqJobQueue implements JobQueue {
         throw new DelayedError();
       }
       if (err instanceof PermanentJobError) {
-        if (keyed) await this.release(queue, job);
+        if (keyed) await this.release(queue, job, options);
         throw new UnrecoverableError(err.message);
       }
-      if (keyed && job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await this.release(queue, job);
+      if (keyed && job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await this.release(queue, job, options);
       throw err instanceof Error ? err : new Error(errorMessage(err));
     } finally {
       inFlight.delete(entry);
     }
-    if (keyed) await this.release(queue, job);
+    if (keyed) await this.release(queue, job, options);
   }
 
   /** True when the job may run now; otherwise it has been moved aside and BullMQ is told so by the thrown error. */
@@ -438,16 +448,27 @@ export class BullmqJobQueue implements JobQueue {
     throw new DelayedError();
   }
 
-  /** The key's next job may start; if it was parked waiting for its turn, wake it now. */
-  private async release(queue: string, job: Job<Envelope>): Promise<void> {
+  /**
+   * The key's next job may start; if it was parked waiting for its turn, wake it now, or when the
+   * key's rate window has room.
+   */
+  private async release(queue: string, job: Job<Envelope>, options: ProcessOptions): Promise<void> {
     try {
       const next = await this.redis.paknRelease(
         this.key(queue, `order:${job.data.k}`),
         this.key(queue, 'parked'),
+        this.key(queue, `keylog:${job.data.k}`),
         job.id!,
+        options.perKeyLimiter?.max ?? 0,
+        options.perKeyLimiter?.durationMs ?? 0,
       );
-      // If it is not delayed (yet), it is between its gate and its move aside and promotes itself.
-      if (next) await this.promote(queue, next);
+      if (!next) return;
+      const [nextId, waitMs] = next;
+      if (waitMs > 0) {
+        await new Job(this.queue(queue), '', null, {}, nextId).changeDelay(waitMs + 1).catch(() => undefined);
+      } else {
+        await this.promote(queue, nextId);
+      }
     } catch (err) {
       // The handler already succeeded or failed for good: never turn that into a retry. The gate
       // reaps a finished first-of-key later.

@@ -83,17 +83,31 @@ return {0, 0, '', 0}
 `;
 
 /**
- * KEYS: order, parked. ARGV: job id. Removes the job from its key's order; returns the next job id if
- * it is parked (the caller promotes it). The parked mark is left for the gate to clear: if the promote
- * comes too early (the next job is between its gate and its move aside), that job sees with
- * STILL_PARKED_LUA that its turn has come and promotes itself.
+ * KEYS: order, parked, keylog. ARGV: job id, key max, key window ms. Removes the job from its key's
+ * order; if the next job is parked, returns {its id, ms until the key's window has room} (the caller
+ * wakes it then, so it does not wake only to be put aside again). The parked mark is left for the
+ * gate to clear: if the wake comes too early (the next job is between its gate and its move aside),
+ * that job sees with STILL_PARKED_LUA that its turn has come and promotes itself.
  */
 export const RELEASE_LUA = `
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('SREM', KEYS[2], ARGV[1])
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
 if head and redis.call('SISMEMBER', KEYS[2], head) == 1 then
-  return head
+  local wait = 0
+  local keyMax = tonumber(ARGV[2])
+  local keyDur = tonumber(ARGV[3])
+  if keyMax > 0 then
+    local t = redis.call('TIME')
+    local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - keyDur)
+    local n = redis.call('ZCARD', KEYS[3])
+    if n >= keyMax then
+      local e = redis.call('ZRANGE', KEYS[3], n - keyMax, n - keyMax, 'WITHSCORES')
+      wait = tonumber(e[2]) + keyDur - now
+    end
+  end
+  return {head, wait}
 end
 return false
 `;
