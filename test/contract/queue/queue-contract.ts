@@ -108,6 +108,13 @@ export function queueContract(kind: string, makeHarness: () => Promise<QueueHarn
       expect(ids[0]).toBe('m1');
       expect(ids[2]).toBe('m1');
       expect((await q.counts(name)).waiting).toBe(2);
+      // Ids that an adapter must escape stay distinct from look-alikes.
+      await q.enqueueMany!(name, [
+        { name: 'a', data: 4, options: { jobId: 'x:y' } },
+        { name: 'a', data: 5, options: { jobId: 'x%3Ay' } },
+        { name: 'a', data: 6, options: { jobId: '%x%3Ay' } },
+      ]);
+      expect((await q.counts(name)).waiting).toBe(5);
     });
 
     it('does not run a delayed job before its delay', async () => {
