@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
-import { FakeTelegramServer } from '../test/fakes/fake-telegram-server';
+import { Worker as Thread } from 'node:worker_threads';
 import { TelegramSender } from '../bots/registry';
 import { TelegramApi } from '../bots/telegram/telegram-api';
 import { loadConfig } from '../src/config/config';
@@ -31,7 +31,7 @@ async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, 
   const end = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`benchmark timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -70,17 +70,48 @@ async function rawBullmq(jobs: number, prefix: string): Promise<number> {
   }
 }
 
+/** The fake Bot API in a worker thread (bench/delivery-fake-bot.mjs). */
+class FakeBot {
+  private constructor(
+    private readonly thread: Thread,
+    readonly url: string,
+  ) {}
+  static async start(): Promise<FakeBot> {
+    const thread = new Thread(join(__dirname, 'delivery-fake-bot.mjs'));
+    const port = await new Promise<number>((resolve) => thread.once('message', (m: { port: number }) => resolve(m.port)));
+    return new FakeBot(thread, `http://127.0.0.1:${port}`);
+  }
+  private ask<T>(msg: string): Promise<T> {
+    return new Promise((resolve) => {
+      this.thread.once('message', (m: T) => resolve(m));
+      this.thread.postMessage(msg);
+    });
+  }
+  async count(): Promise<number> {
+    return (await this.ask<{ count: number }>('count')).count;
+  }
+  async times(): Promise<number[]> {
+    return (await this.ask<{ times: number[] }>('times')).times;
+  }
+  async stop(): Promise<void> {
+    await this.ask('stop');
+    await this.thread.terminate();
+  }
+}
+
+const TOKEN = '123456:BENCH-token-abcdefghijklmnopqrstuv';
+
 interface Pipeline {
   stores: SqliteStores;
   deps: AppDeps;
-  tg: FakeTelegramServer;
+  bot: FakeBot;
   close(): Promise<void>;
 }
 
 async function pipeline(workDir: string, name: string, prefix: string, options: WorkerOptions): Promise<Pipeline> {
-  const tg = await new FakeTelegramServer().start();
+  const bot = await FakeBot.start();
   const dir = join(workDir, name);
-  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, PUBLIC_BASE_URL: 'https://pakn.example.vn', REDIS_URL, REDIS_PREFIX: prefix });
+  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: bot.url, PUBLIC_BASE_URL: 'https://pakn.example.vn', REDIS_URL, REDIS_PREFIX: prefix });
   const stores = openSqliteStores({ file: join(dir, 'pakn.db') });
   const files = new LocalFileStore(join(dir, 'files'));
   const queue = new BullmqJobQueue({ connection: REDIS_URL, prefix });
@@ -89,12 +120,12 @@ async function pipeline(workDir: string, name: string, prefix: string, options: 
   return {
     stores,
     deps,
-    tg,
+    bot,
     async close() {
       await workers.stop();
       await queue.close(5000);
       await stores.close();
-      await tg.stop();
+      await bot.stop();
     },
   };
 }
@@ -162,14 +193,13 @@ export const deliveryBench: BenchSuite = {
       // (1) Throughput with limits lifted (order per chat is still kept: keyed jobs).
       const fast = await pipeline(workDir, 'fast', `${run}-fast`, { rates: { telegram: { perSecond: 0, perChatPerSecond: 0, concurrency: CONCURRENCY } } });
       try {
-        fast.tg.record = false;
         const complaints = await seed(fast.stores, 1_000);
         await enqueueDeliveries(fast, complaints.slice(0, 50), 100, 'warm');
-        await until(() => fast.tg.sentCount >= 100, 60_000, 'warm-up deliveries');
-        const before = fast.tg.sentCount;
+        await until(async () => (await fast.bot.count()) >= 100, 60_000, 'warm-up deliveries');
+        const before = await fast.bot.count();
         const t0 = performance.now();
         await enqueueDeliveries(fast, complaints, messages, 'run');
-        await until(() => fast.tg.sentCount >= before + messages, 600_000, 'deliveries');
+        await until(async () => (await fast.bot.count()) >= before + messages, 600_000, 'deliveries');
         const rate = messages / ((performance.now() - t0) / 1000);
         figures.push({
           name: `delivery pipeline, limits lifted (${messages} messages to 1000 chats, concurrency ${CONCURRENCY})`,
@@ -192,8 +222,8 @@ export const deliveryBench: BenchSuite = {
         const complaints = await seed(limited.stores, 2_000);
         const n = 30 * seconds;
         await enqueueDeliveries(limited, complaints, n, 'lim');
-        await until(() => limited.tg.sentCount >= n, (seconds + 60) * 1000, 'limited deliveries');
-        const times = limited.tg.callsOf('sendMessage').map((c) => c.at);
+        await until(async () => (await limited.bot.count()) >= n, (seconds + 60) * 1000, 'limited deliveries');
+        const times = await limited.bot.times();
         const worst = maxInWindow(times, 1000);
         const span = (Math.max(...times) - Math.min(...times)) / 1000;
         figures.push({ name: `limiter at 30/s over ${seconds} s: most messages in any 1-second window`, value: worst, unit: 'msgs', target: '≤ 30', pass: worst <= 30 });

@@ -18,6 +18,7 @@ import { renderNotice } from '../../notify/render';
 import type { SmsGateway } from '../../notify/sms-gateway';
 import type { Logger } from '../../shared/logger';
 import type { DeliveryLog } from './delivery-log';
+import type { PaceLimit, SendPacer } from './send-pacer';
 import { deliverQueue, type DeliverJobData, type DeliveryJob, type DeliveryRoute } from './delivery-types';
 import { deliveryJobId, planDeliveries, rateKeyFor } from './plan-deliveries';
 
@@ -34,6 +35,10 @@ export interface DeliverDeps {
   email?: EmailSender;
   sms?: SmsGateway;
   available: ReadonlySet<DeliveryRoute>;
+  /** Spaces chat sends at the moment of the request (per bot and per chat). */
+  pacer?: SendPacer;
+  /** The limits of this route for one chat. */
+  paceLimits?: (to: Complaint['channelRef']) => PaceLimit[];
   /** Enqueue options for follow-up jobs (fallbacks). */
   attempts: number;
   backoffMs: number;
@@ -109,6 +114,9 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
     const sender = deps.senders[route];
     if (!sender) throw new PermanentJobError(`no sender for ${route}`);
     if (c.channelRef.channel !== route) throw new PermanentJobError(`the PAKN was not filed on ${route}`);
+    // Last thing before the request: the slot is taken as close as possible to Telegram's own count.
+    // (A text over 4096 characters, or documents, make more than one request on the one slot.)
+    if (deps.pacer && deps.paceLimits) await deps.pacer.acquire(deps.paceLimits(c.channelRef), deliveryJobId(job));
     const out = await sender.send(c.channelRef, {
       text: rendered.text,
       ...(rendered.files.length ? { files: rendered.files.map((f) => ({ name: f.name, mediaType: f.mediaType, storageKey: f.storageKey })) } : {}),

@@ -12,12 +12,14 @@ import { DedupeDeliveryLog, RedisDeliveryLog, type DeliveryLog } from './deliver
 import { DEADLINES_QUEUE, DELIVERY_ROUTES, DIGESTS_QUEUE, EVENTS_QUEUE, deliverQueue, type DeliveryRoute } from './delivery-types';
 import { createDigestHandler } from './digest-processor';
 import { createEventsHandler } from './events-processor';
+import { LocalSendPacer, RedisSendPacer, type SendPacer } from './send-pacer';
 
 export * from './delivery-types';
 export { DedupeDeliveryLog, RedisDeliveryLog, type DeliveryLog } from './delivery-log';
 export { noticeFor, planDeliveries, deliveryJobId, rateKeyFor } from './plan-deliveries';
 export { scanDeadlines } from './deadlines-processor';
 export { renderDigest } from './digest-processor';
+export { LocalSendPacer, RedisSendPacer, type SendPacer, type PaceLimit } from './send-pacer';
 
 /** Limits of one delivery route. */
 export interface RouteRates {
@@ -44,17 +46,14 @@ export const DEFAULT_ROUTE_RATES: Readonly<Record<DeliveryRoute, Required<RouteR
 export interface WorkerOptions {
   rates?: Partial<Record<DeliveryRoute, RouteRates>>;
   /**
-   * Added to the per-bot limiter's one-second window. The queue limits job *starts*; the request
-   * reaches the channel a little later (reads, the delivered-mark check), and that jitter could put one
-   * message more into some second as the channel counts it. @defaultValue 100
+   * Added to the one-second windows of the send pacer (per bot and per chat), which takes its slot just
+   * before each chat request: covers the request's own transit, so the channel never counts more than
+   * the limit in a second. The queue's limiters (exact) only keep workers from fetching far ahead.
+   * @defaultValue 100
    */
   limiterMarginMs?: number;
-  /**
-   * The same for the per-chat window, larger because one chat's messages are few and a slow first
-   * send (cold connection) followed by a fast second one must still be a second apart at Telegram.
-   * @defaultValue 300
-   */
-  perChatMarginMs?: number;
+  /** Spaces chat sends; default: shared in the queue's Redis with BullMQ, in memory otherwise. */
+  pacer?: SendPacer;
   /** Tries per delivery before it is dead-lettered. @defaultValue 6 */
   attempts?: number;
   /** First retry delay, doubled each try. @defaultValue 2000 */
@@ -97,8 +96,14 @@ export function createDeliveryLog(deps: Pick<AppDeps, 'config' | 'queue' | 'stor
   return new DedupeDeliveryLog(deps.stores.dedupe);
 }
 
-function limiterOf(perSecond: number | undefined, marginMs: number): ProcessOptions['limiter'] {
-  return perSecond && perSecond > 0 ? { max: perSecond, durationMs: 1000 + marginMs } : undefined;
+/** Shared windows in the queue's Redis with BullMQ (several worker processes), in memory otherwise. */
+export function createSendPacer(deps: Pick<AppDeps, 'config' | 'queue'>): SendPacer {
+  if (deps.queue.kind === 'bullmq' && deps.config.redisUrl) return new RedisSendPacer(deps.config.redisUrl, deps.config.redisPrefix);
+  return new LocalSendPacer();
+}
+
+function limiterOf(perSecond: number | undefined): ProcessOptions['limiter'] {
+  return perSecond && perSecond > 0 ? { max: perSecond, durationMs: 1000 } : undefined;
 }
 
 export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Workers {
@@ -114,7 +119,8 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
   const log = options.deliveryLog ?? ownLog!;
   const attempts = options.attempts ?? 6;
   const margin = Math.max(0, options.limiterMarginMs ?? 100);
-  const chatMargin = Math.max(0, options.perChatMarginMs ?? 300);
+  const ownPacer = options.pacer ? undefined : createSendPacer(deps);
+  const pacer = options.pacer ?? ownPacer!;
   const backoffMs = options.backoffMs ?? 2000;
   const routingRules = options.routingRules ?? loadRoutingRules(config.dataDir);
   const fanOut = { complaints: stores.complaints, queue, clock, logger, available, attempts, backoffMs, routingRules };
@@ -134,6 +140,10 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
       for (const route of DELIVERY_ROUTES) {
         if (!available.has(route)) continue;
         const r = { ...DEFAULT_ROUTE_RATES[route], ...options.rates?.[route] };
+        const paceLimits = (to: { conversationId: string }) => [
+          { key: `bot:${route}`, max: r.perSecond, windowMs: 1000 + margin },
+          { key: `chat:${route}:${to.conversationId}`, max: r.perChatPerSecond, windowMs: 1000 + margin },
+        ];
         queue.process(
           deliverQueue(route),
           createDeliverHandler(
@@ -152,10 +162,11 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
               available,
               attempts,
               backoffMs,
+              ...(route === 'telegram' || route === 'zalo' ? { pacer, paceLimits } : {}),
             },
             route,
           ),
-          { concurrency: r.concurrency, limiter: limiterOf(r.perSecond, margin), perKeyLimiter: limiterOf(r.perChatPerSecond, chatMargin) },
+          { concurrency: r.concurrency, limiter: limiterOf(r.perSecond), perKeyLimiter: limiterOf(r.perChatPerSecond) },
         );
       }
       queue.process(DIGESTS_QUEUE, createDigestHandler({ accounts: stores.accounts, agencies: stores.agencies, email, log, logger, locale: config.defaultLocale }));
@@ -168,6 +179,7 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
     async stop() {
       ownEmail?.close();
       await ownLog?.close();
+      await ownPacer?.close();
     },
   };
 }
