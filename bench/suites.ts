@@ -7,4 +7,5 @@ export const suites: Array<() => Promise<BenchSuite>> = [
   () => import('./telegram-bench').then((m) => m.telegramBench),
   () => import('./admin-bench').then((m) => m.adminBench),
   () => import('./stats-bench').then((m) => m.statsBench),
+  () => import('./delivery-bench').then((m) => m.deliveryBench),
 ];
