@@ -133,7 +133,7 @@ export const telegramBench: BenchSuite = {
       const chats = Array.from({ length: convs }, (_, i) => 10_000_000 + i);
       // Warm-up (code compiled, caches filled) on other chats, so the heap figure is per conversation.
       await walk(
-        Array.from({ length: 100 }, (_, i) => 40_000_000 + i),
+        Array.from({ length: Math.max(200, convs / 2) }, (_, i) => 40_000_000 + i),
         ['/new', 'Đồng ý', '1', '1', 'Tiêu đề', 'Nội dung'],
       );
       gcNow();

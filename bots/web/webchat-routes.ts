@@ -10,6 +10,7 @@ import { channelText, DEDUPE_TTL_MS } from '../channel-runtime';
 import { processOnce } from '../inbound-once';
 import type { WebChannel } from './web-adapter';
 import type { WebMessage, WebSession } from './webchat-store';
+import { RateGate } from './rate-gate';
 
 export interface WebChatRoutesOptions {
   channel: WebChannel;
@@ -20,6 +21,10 @@ export interface WebChatRoutesOptions {
   pollMs?: number;
   /** Keep-alive comment interval on event streams. */
   heartbeatMs?: number;
+  /** Sessions one client address may start per 10 minutes (default 30). */
+  sessionsPerIp?: number;
+  /** Messages and files per session per minute (default 60). */
+  messagesPerMinute?: number;
 }
 
 const MAX_TEXT = 4000;
@@ -65,6 +70,17 @@ export async function registerWebChatRoutes(
   const { channel, dedupe } = options;
   const { store, hub } = channel;
   const streams = new Set<FastifyReply['raw']>();
+  const sessionGate = new RateGate(options.sessionsPerIp ?? 30, 10 * 60_000);
+  const messageGate = new RateGate(options.messagesPerMinute ?? 60, 60_000);
+  const tooMany = (reply: FastifyReply, waitMs: number) =>
+    reply
+      .code(429)
+      .header('retry-after', String(Math.ceil(waitMs / 1000)))
+      .send({
+        error: 'TooManyRequests',
+        key: 'errors.rate_limited',
+        params: { seconds: Math.ceil(waitMs / 1000) },
+      });
 
   await app.register(async (scope) => {
     if (!scope.hasContentTypeParser('multipart/form-data')) {
@@ -94,6 +110,8 @@ export async function registerWebChatRoutes(
         },
       },
       async (req, reply) => {
+        const wait = sessionGate.take(req.ip);
+        if (wait) return tooMany(reply, wait);
         const locale = isLocale(req.body?.locale)
           ? req.body.locale
           : isLocale(req.locale)
@@ -134,6 +152,8 @@ export async function registerWebChatRoutes(
       async (req, reply) => {
         const s = await load(req.params.id, reply);
         if (!s) return reply;
+        const wait = messageGate.take(s.id);
+        if (wait) return tooMany(reply, wait);
         const text = req.body.text.trim();
         if (!text) return reply.code(400).send({ error: 'BadRequest', key: 'errors.bad_request' });
         const run = () =>
@@ -167,6 +187,8 @@ export async function registerWebChatRoutes(
       async (req, reply) => {
         const s = await load(req.params.id, reply);
         if (!s) return reply;
+        const wait = messageGate.take(s.id);
+        if (wait) return tooMany(reply, wait);
         if (!req.isMultipart()) return reply.code(415).send({ error: 'UnsupportedMediaType' });
         const part = await req.file({ limits: { fileSize: options.maxFileBytes, files: 1 } });
         if (!part) return reply.code(400).send({ error: 'BadRequest', key: 'errors.bad_request' });

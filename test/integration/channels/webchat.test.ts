@@ -149,4 +149,15 @@ describe('Web chat (session API, SSE, page)', () => {
     expect(js.body).toContain('EventSource');
     expect((await request(kit.url, 'GET', '/chat/chat.css')).statusCode).toBe(200);
   });
+
+  it('should refuse a flood of messages in one session with 429 and Retry-After', async () => {
+    const id = await newSession();
+    const results: number[] = [];
+    for (let i = 0; i < 62; i++) results.push((await say(id, `m${i}`)).statusCode);
+    expect(results.slice(0, 60).every((c) => c === 202)).toBe(true);
+    const refused = await say(id, 'one more');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().key).toBe('errors.rate_limited');
+    expect(bot.seen).toHaveLength(60);
+  });
 });
