@@ -18,6 +18,7 @@ import { DialogIds as D, PromptIds as P } from './ids';
 import { addIntakeDialogs, ask } from './intake-dialogs';
 import type { BotServices, ConvoData, PaknBotDeps, Profile } from './services';
 import { dropDraft } from './services';
+import { BatchedStorage } from './batched-storage';
 import { StateBag, isETagConflict } from './state-bag';
 import { replyStatus } from './status-reply';
 import { channelRefOf, errorText, localeOf, tOf, TURN_COMMITTED, TURN_LOCALE } from './turn';
@@ -43,8 +44,9 @@ export class PaknBot {
   private readonly svc: BotServices;
 
   constructor(readonly deps: PaknBotDeps) {
-    this.convoState = StateBag.conversation(deps.stores.conversations);
-    this.userState = StateBag.user(deps.stores.conversations);
+    const storage = new BatchedStorage(deps.stores.conversations);
+    this.convoState = StateBag.conversation(storage);
+    this.userState = StateBag.user(storage);
     this.svc = {
       deps,
       limits: deps.config.limits,
