@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InternalError, VersionConflictError } from '../../../src/domain/errors';
 import { generateTrackingCode, type TrackingCode } from '../../../src/domain/tracking-code';
 import { openSqliteStores, runMigrations, type SqliteStores } from '../../../src/persistence/sqlite';
 import { STORE_MIGRATIONS, STORES_SCOPE } from '../../../src/persistence/sqlite/schema';
-import { at, draft, event, HOUR } from './fixtures';
+import { at, DAY, draft, event, HOUR, T0 } from './fixtures';
 
 /** What only the SQLite adapter promises: its pragmas, migrations, code retries and group commit. */
 describe('SQLite stores adapter', () => {
@@ -77,6 +77,53 @@ describe('SQLite stores adapter', () => {
       s.db.prepare("SELECT max(version) FROM schema_migrations WHERE scope = 'jobs'").pluck().get(),
     ).toBe(1);
     expect(() => runMigrations(s.db, 'x', [jobs[0]!, { ...jobs[0]! }])).toThrow(/duplicate/);
+  });
+
+  it('upgrades a file written by the first schema, keeping its PAKN findable and counted', async () => {
+    const { default: BetterSqlite3 } = await import('better-sqlite3');
+    mkdirSync(join(dir, 'nested'), { recursive: true });
+    const old = new BetterSqlite3(file);
+    runMigrations(
+      old,
+      STORES_SCOPE,
+      STORE_MIGRATIONS.filter((m) => m.version <= 3),
+    );
+    const c = {
+      ...draft({ owner: 'btc.tchq', title: 'Hồ sơ cũ' }),
+      code: 'ABCD1234',
+      status: 'received',
+      version: 1,
+    };
+    const info = old
+      .prepare(
+        `INSERT INTO complaints (code, title, status, owner, channel, category, created_at, updated_at, due_at, published, version, doc)
+         VALUES (?, ?, 'received', 'btc.tchq', 'telegram', 'tthc', ?, ?, ?, 0, 1, ?)`,
+      )
+      .run(
+        c.code,
+        c.title,
+        T0.getTime(),
+        T0.getTime(),
+        at(DAY).getTime(),
+        JSON.stringify({ ...c, coordinators: [], supplements: [], notes: [], updatedAt: T0 }),
+      );
+    old
+      .prepare('INSERT INTO complaints_fts (rowid, text) VALUES (?, ?)')
+      .run(info.lastInsertRowid, 'ho so cu');
+    old.close();
+
+    const s = openStores();
+    expect((await s.complaints.getByCode('ABCD1234'))?.title).toBe('Hồ sơ cũ');
+    expect((await s.complaints.list({ ownerSubtree: 'btc' }, { limit: 5 })).total).toBe(1);
+    expect((await s.complaints.list({ q: 'ho so' }, { limit: 5 })).items.map((i) => i.code)).toEqual([
+      'ABCD1234',
+    ]);
+    expect(await s.complaints.countBy('owner', {})).toEqual([{ key: 'btc.tchq', count: 1 }]);
+    const updated = await s.complaints.update('ABCD1234', 1, { status: 'processing', at: at(HOUR) });
+    expect(updated.version).toBe(2);
+    expect(await s.complaints.countBy('status', { ownerSubtree: 'btc' })).toEqual([
+      { key: 'processing', count: 1 },
+    ]);
   });
 
   it('keeps what was committed across close and reopen', async () => {
