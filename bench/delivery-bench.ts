@@ -11,7 +11,14 @@ import type { Complaint, NewComplaint } from '../src/domain/complaint';
 import { systemClock, type NewJob } from '../src/domain/ports';
 import { LocalFileStore } from '../src/files';
 import { BullmqJobQueue } from '../src/jobs/bullmq/bullmq-job-queue';
-import { deliverQueue, deliveryJobId, rateKeyFor, startWorkers, type DeliveryJob, type WorkerOptions } from '../src/jobs/workers';
+import {
+  deliverQueue,
+  deliveryJobId,
+  rateKeyFor,
+  startWorkers,
+  type DeliveryJob,
+  type WorkerOptions,
+} from '../src/jobs/workers';
 import { openSqliteStores, type SqliteStores } from '../src/persistence/sqlite';
 import { createLogger } from '../src/shared/logger';
 import type { BenchFigure, BenchSuite } from './types';
@@ -60,7 +67,13 @@ async function rawBullmq(jobs: number, prefix: string): Promise<number> {
     const t0 = performance.now();
     for (let i = 0; i < jobs; i += BULK) {
       const n = Math.min(BULK, jobs - i);
-      await queue.addBulk(Array.from({ length: n }, (_, j) => ({ name: 'x', data: { i: i + j }, opts: { removeOnComplete: { age: 3600 } } })));
+      await queue.addBulk(
+        Array.from({ length: n }, (_, j) => ({
+          name: 'x',
+          data: { i: i + j },
+          opts: { removeOnComplete: { age: 3600 } },
+        })),
+      );
     }
     await until(() => done >= jobs, 300_000, 'raw BullMQ');
     return jobs / ((performance.now() - t0) / 1000);
@@ -78,7 +91,9 @@ class FakeBot {
   ) {}
   static async start(): Promise<FakeBot> {
     const thread = new Thread(join(__dirname, 'delivery-fake-bot.mjs'));
-    const port = await new Promise<number>((resolve) => thread.once('message', (m: { port: number }) => resolve(m.port)));
+    const port = await new Promise<number>((resolve) =>
+      thread.once('message', (m: { port: number }) => resolve(m.port)),
+    );
     return new FakeBot(thread, `http://127.0.0.1:${port}`);
   }
   private ask<T>(msg: string): Promise<T> {
@@ -108,15 +123,31 @@ interface Pipeline {
   close(): Promise<void>;
 }
 
-async function pipeline(workDir: string, name: string, prefix: string, options: WorkerOptions): Promise<Pipeline> {
+async function pipeline(
+  workDir: string,
+  name: string,
+  prefix: string,
+  options: WorkerOptions,
+): Promise<Pipeline> {
   const bot = await FakeBot.start();
   const dir = join(workDir, name);
-  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: bot.url, PUBLIC_BASE_URL: 'https://pakn.example.vn', REDIS_URL, REDIS_PREFIX: prefix });
+  const config = loadConfig({
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: bot.url,
+    PUBLIC_BASE_URL: 'https://pakn.example.vn',
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+  });
   const stores = openSqliteStores({ file: join(dir, 'pakn.db') });
   const files = new LocalFileStore(join(dir, 'files'));
   const queue = new BullmqJobQueue({ connection: REDIS_URL, prefix });
   const deps: AppDeps = { config, stores, files, queue, logger: createLogger('silent'), clock: systemClock };
-  const workers = await startWorkers({ ...deps, senders: { telegram: new TelegramSender(new TelegramApi(config.telegram!), files) } }, { deadlines: { enabled: false }, ...options });
+  const workers = await startWorkers(
+    { ...deps, senders: { telegram: new TelegramSender(new TelegramApi(config.telegram!), files) } },
+    { deadlines: { enabled: false }, ...options },
+  );
   return {
     stores,
     deps,
@@ -150,20 +181,40 @@ function draft(chat: string): NewComplaint {
 async function seed(stores: SqliteStores, chats: number): Promise<Complaint[]> {
   const out: Complaint[] = [];
   for (let i = 0; i < chats; i += 200) {
-    const batch = await Promise.all(Array.from({ length: Math.min(200, chats - i) }, (_, j) => stores.complaints.create(draft(String(10_000 + i + j)))));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(200, chats - i) }, (_, j) =>
+        stores.complaints.create(draft(String(10_000 + i + j))),
+      ),
+    );
     out.push(...batch);
   }
   return out;
 }
 
 /** Enqueues `n` deliveries (what the events fan-out produces), round-robin over the PAKN, in bulk. */
-async function enqueueDeliveries(p: Pipeline, complaints: Complaint[], n: number, tag: string): Promise<void> {
+async function enqueueDeliveries(
+  p: Pipeline,
+  complaints: Complaint[],
+  n: number,
+  tag: string,
+): Promise<void> {
   for (let i = 0; i < n; i += BULK) {
     const batch: Array<NewJob<DeliveryJob>> = [];
     for (let j = i; j < Math.min(n, i + BULK); j++) {
       const c = complaints[j % complaints.length]!;
-      const job: DeliveryJob = { type: 'notice', eventId: `${tag}-${j}`, kind: 'info_requested', code: c.code, route: 'telegram', message: `Đề nghị bổ sung số ${j}` };
-      batch.push({ name: 'notice', data: job, options: { jobId: deliveryJobId(job), rateKey: rateKeyFor('telegram', c), attempts: 3 } });
+      const job: DeliveryJob = {
+        type: 'notice',
+        eventId: `${tag}-${j}`,
+        kind: 'info_requested',
+        code: c.code,
+        route: 'telegram',
+        message: `Đề nghị bổ sung số ${j}`,
+      };
+      batch.push({
+        name: 'notice',
+        data: job,
+        options: { jobId: deliveryJobId(job), rateKey: rateKeyFor('telegram', c), attempts: 3 },
+      });
     }
     await p.deps.queue.enqueueMany!(deliverQueue('telegram'), batch);
   }
@@ -188,10 +239,16 @@ export const deliveryBench: BenchSuite = {
     try {
       await rawBullmq(500, `${run}-warm`);
       const raw = await rawBullmq(messages, `${run}-raw`);
-      const baseline = { name: `raw BullMQ empty jobs (concurrency ${CONCURRENCY})`, value: raw, unit: 'jobs/s' };
+      const baseline = {
+        name: `raw BullMQ empty jobs (concurrency ${CONCURRENCY})`,
+        value: raw,
+        unit: 'jobs/s',
+      };
 
       // (1) Throughput with limits lifted (order per chat is still kept: keyed jobs).
-      const fast = await pipeline(workDir, 'fast', `${run}-fast`, { rates: { telegram: { perSecond: 0, perChatPerSecond: 0, concurrency: CONCURRENCY } } });
+      const fast = await pipeline(workDir, 'fast', `${run}-fast`, {
+        rates: { telegram: { perSecond: 0, perChatPerSecond: 0, concurrency: CONCURRENCY } },
+      });
       try {
         const complaints = await seed(fast.stores, 1_000);
         await enqueueDeliveries(fast, complaints.slice(0, 50), 100, 'warm');
@@ -222,12 +279,27 @@ export const deliveryBench: BenchSuite = {
         const complaints = await seed(limited.stores, 2_000);
         const n = 30 * seconds;
         await enqueueDeliveries(limited, complaints, n, 'lim');
-        await until(async () => (await limited.bot.count()) >= n, (seconds + 60) * 1000, 'limited deliveries');
+        await until(
+          async () => (await limited.bot.count()) >= n,
+          (seconds + 60) * 1000,
+          'limited deliveries',
+        );
         const times = await limited.bot.times();
         const worst = maxInWindow(times, 1000);
         const span = (Math.max(...times) - Math.min(...times)) / 1000;
-        figures.push({ name: `limiter at 30/s over ${seconds} s: most messages in any 1-second window`, value: worst, unit: 'msgs', target: '≤ 30', pass: worst <= 30 });
-        figures.push({ name: 'limiter at 30/s: achieved rate', value: (n - 1) / span, unit: 'msgs/s', note: `${n} messages in ${span.toFixed(1)} s (the window has a 100 ms margin for send jitter)` });
+        figures.push({
+          name: `limiter at 30/s over ${seconds} s: most messages in any 1-second window`,
+          value: worst,
+          unit: 'msgs',
+          target: '≤ 30',
+          pass: worst <= 30,
+        });
+        figures.push({
+          name: 'limiter at 30/s: achieved rate',
+          value: (n - 1) / span,
+          unit: 'msgs/s',
+          note: `${n} messages in ${span.toFixed(1)} s (the window has a 100 ms margin for send jitter)`,
+        });
       } finally {
         await limited.close();
       }

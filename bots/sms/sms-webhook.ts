@@ -56,7 +56,12 @@ function safeEqual(a: string, b: string): boolean {
  * Authenticates a gateway call: `X-SMS-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>`, or the
  * shared secret itself in `X-SMS-Secret` (or `?secret=` for gateways that can only call a URL).
  */
-export function isAuthentic(secret: string, raw: Buffer, headers: Record<string, unknown>, query: Record<string, unknown>): boolean {
+export function isAuthentic(
+  secret: string,
+  raw: Buffer,
+  headers: Record<string, unknown>,
+  query: Record<string, unknown>,
+): boolean {
   const sig = headers['x-sms-signature'];
   if (typeof sig === 'string' && sig !== '') {
     const expected = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
@@ -80,17 +85,36 @@ export function findCode(text: string): ReturnType<typeof parseTrackingCode> | n
   return m ? parseTrackingCode(m[1]!) : null;
 }
 
-export function statusReply(c: Complaint | null, parsed: ReturnType<typeof parseTrackingCode> | null, input: string, ctx: { locale: Locale; agencyName: string; publicBaseUrl: string }): string {
+export function statusReply(
+  c: Complaint | null,
+  parsed: ReturnType<typeof parseTrackingCode> | null,
+  input: string,
+  ctx: { locale: Locale; agencyName: string; publicBaseUrl: string },
+): string {
   const t = tFor(ctx.locale, 'notify');
   if (!parsed) return t('sms_inbound.help');
-  if (!parsed.ok) return parsed.reason === 'checksum' ? t('sms_inbound.typo', { input: input.trim().slice(0, 20) }) : t('sms_inbound.help');
+  if (!parsed.ok)
+    return parsed.reason === 'checksum'
+      ? t('sms_inbound.typo', { input: input.trim().slice(0, 20) })
+      : t('sms_inbound.help');
   if (!c) return t('sms_inbound.unknown', { code: formatTrackingCode(parsed.code) });
   const status = tFor(ctx.locale, 'common')(`status.${c.status}`);
   const code = formatTrackingCode(c.code);
   if (c.status === 'answered' && c.answeredAt) {
-    return t('sms_inbound.status_answered', { code, status, answeredDate: formatDay(c.answeredAt), link: publicLink(ctx.publicBaseUrl, c.code) });
+    return t('sms_inbound.status_answered', {
+      code,
+      status,
+      answeredDate: formatDay(c.answeredAt),
+      link: publicLink(ctx.publicBaseUrl, c.code),
+    });
   }
-  return t('sms_inbound.status', { code, status, agency: ctx.agencyName, receivedDate: formatDay(c.createdAt), dueDate: formatDay(c.dueAt) });
+  return t('sms_inbound.status', {
+    code,
+    status,
+    agency: ctx.agencyName,
+    receivedDate: formatDay(c.createdAt),
+    dueDate: formatDay(c.dueAt),
+  });
 }
 
 declare module 'fastify' {
@@ -122,21 +146,38 @@ export async function smsWebhook(app: FastifyInstance, options: SmsWebhookOption
       done(err, undefined);
     }
   });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
-    req.smsRawBody = body;
-    done(null, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer' },
+    (req, body: Buffer, done) => {
+      req.smsRawBody = body;
+      done(null, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
+    },
+  );
 
-  const refuse = (reply: FastifyReply, status: number, key: string) => reply.status(status).send({ ok: false, error: key });
+  const refuse = (reply: FastifyReply, status: number, key: string) =>
+    reply.status(status).send({ ok: false, error: key });
 
   app.post('/webhooks/sms', { schema: { hide: true } }, async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!isAuthentic(secret, req.smsRawBody ?? Buffer.alloc(0), req.headers as Record<string, unknown>, (req.query ?? {}) as Record<string, unknown>)) {
+    if (
+      !isAuthentic(
+        secret,
+        req.smsRawBody ?? Buffer.alloc(0),
+        req.headers as Record<string, unknown>,
+        (req.query ?? {}) as Record<string, unknown>,
+      )
+    ) {
       logger.warn('inbound SMS refused: bad secret or signature');
       return refuse(reply, 401, 'unauthorized');
     }
     const sms = readInboundSms(req.body);
     if (!sms) return refuse(reply, 400, 'bad_request');
-    const id = sms.id ?? createHash('sha256').update(`${sms.from}\n${sms.text}\n${Math.floor(Date.now() / 60_000)}`).digest('hex').slice(0, 32);
+    const id =
+      sms.id ??
+      createHash('sha256')
+        .update(`${sms.from}\n${sms.text}\n${Math.floor(Date.now() / 60_000)}`)
+        .digest('hex')
+        .slice(0, 32);
     const dedupeKey = `sms-in:${id}`;
     if (!(await deps.stores.dedupe.claim(dedupeKey, INBOUND_TTL_MS))) return { ok: true, duplicate: true };
 
@@ -155,11 +196,22 @@ export async function smsWebhook(app: FastifyInstance, options: SmsWebhookOption
     const parsed = findCode(sms.text);
     const complaint = parsed?.ok ? await deps.stores.complaints.getByCode(parsed.code) : null;
     const locale: Locale = complaint?.locale ?? deps.config.defaultLocale;
-    const agencyName = complaint ? ((await deps.stores.agencies.get(complaint.owner))?.name ?? complaint.owner) : '';
-    const text = statusReply(complaint, parsed, sms.text, { locale, agencyName, publicBaseUrl: deps.config.publicBaseUrl });
+    const agencyName = complaint
+      ? ((await deps.stores.agencies.get(complaint.owner))?.name ?? complaint.owner)
+      : '';
+    const text = statusReply(complaint, parsed, sms.text, {
+      locale,
+      agencyName,
+      publicBaseUrl: deps.config.publicBaseUrl,
+    });
     const job: SmsReplyJob = { type: 'sms_reply', to: sms.from, text };
     try {
-      await deps.queue.enqueue(deliverQueue('sms'), 'reply', job, { jobId: `sms-reply-${id}`, rateKey: `sms:${senderKey.slice(0, 16)}`, attempts: 4, backoffMs: 2000 });
+      await deps.queue.enqueue(deliverQueue('sms'), 'reply', job, {
+        jobId: `sms-reply-${id}`,
+        rateKey: `sms:${senderKey.slice(0, 16)}`,
+        attempts: 4,
+        backoffMs: 2000,
+      });
     } catch (err) {
       // Let the gateway retry later rather than lose the reply.
       await deps.stores.dedupe.release(dedupeKey);

@@ -49,13 +49,20 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
           to: message.to,
           subject: message.subject,
           text: message.text,
-          messageId: message.messageId ? `<${message.messageId.replace(/[^A-Za-z0-9._:-]/g, '_')}@${domain}>` : undefined,
-          attachments: message.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+          messageId: message.messageId
+            ? `<${message.messageId.replace(/[^A-Za-z0-9._:-]/g, '_')}@${domain}>`
+            : undefined,
+          attachments: message.attachments?.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            content: a.content,
+          })),
         })) as { messageId?: string };
         return { messageId: info.messageId };
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
-        if (typeof code === 'number' && code >= 500) throw new EmailSendError('permanent', `SMTP ${code}`, { cause: err });
+        if (typeof code === 'number' && code >= 500)
+          throw new EmailSendError('permanent', `SMTP ${code}`, { cause: err });
         throw new EmailSendError('transient', code ? `SMTP ${code}` : 'SMTP unreachable', { cause: err });
       }
     },

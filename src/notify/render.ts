@@ -67,7 +67,8 @@ export function rejectionReason(complaint: Complaint, locale: Locale): string {
 function lastInfoRequest(c: Complaint): string {
   for (let i = c.history.length - 1; i >= 0; i--) {
     const h = c.history[i]!;
-    if (h.type === 'info_requested') return h.note ?? (typeof h.data?.message === 'string' ? h.data.message : '');
+    if (h.type === 'info_requested')
+      return h.note ?? (typeof h.data?.message === 'string' ? h.data.message : '');
   }
   return '';
 }

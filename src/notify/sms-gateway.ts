@@ -66,10 +66,23 @@ export function createSmsGateway(config: SmsConfig, options: SmsGatewayOptions =
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      throw new ChannelSendError('sms', 'transient', (err as Error).name === 'TimeoutError' ? 'gateway timeout' : 'gateway unreachable', undefined, { cause: err });
+      throw new ChannelSendError(
+        'sms',
+        'transient',
+        (err as Error).name === 'TimeoutError' ? 'gateway timeout' : 'gateway unreachable',
+        undefined,
+        { cause: err },
+      );
     }
-    if (res.status === 429) throw new ChannelSendError('sms', 'rate_limited', 'gateway 429', retryAfterMs(res.headers.get('retry-after')) ?? 1000);
-    if (res.status >= 500 || res.status === 408) throw new ChannelSendError('sms', 'transient', `gateway HTTP ${res.status}`);
+    if (res.status === 429)
+      throw new ChannelSendError(
+        'sms',
+        'rate_limited',
+        'gateway 429',
+        retryAfterMs(res.headers.get('retry-after')) ?? 1000,
+      );
+    if (res.status >= 500 || res.status === 408)
+      throw new ChannelSendError('sms', 'transient', `gateway HTTP ${res.status}`);
     if (res.status >= 400) throw new ChannelSendError('sms', 'permanent', `gateway HTTP ${res.status}`);
     const raw = await res.text();
     try {
@@ -83,7 +96,8 @@ export function createSmsGateway(config: SmsConfig, options: SmsGatewayOptions =
     async send(message) {
       const prepared = prepareSmsText(message.text, config.encoding);
       const to = normalizeVnPhone(message.to);
-      if (!/^0\d{9,10}$/.test(to)) throw new ChannelSendError('sms', 'permanent', 'not a Vietnamese phone number');
+      if (!/^0\d{9,10}$/.test(to))
+        throw new ChannelSendError('sms', 'permanent', 'not a Vietnamese phone number');
       if (config.provider === 'esms') {
         const body = {
           ApiKey: config.apiKey,
@@ -99,17 +113,38 @@ export function createSmsGateway(config: SmsConfig, options: SmsGatewayOptions =
         const out = (await post(body, {})) as { CodeResult?: unknown; SMSID?: unknown };
         const code = String(out.CodeResult ?? '');
         if (code !== '100') {
-          throw new ChannelSendError('sms', ESMS_TRANSIENT.has(code) ? 'transient' : 'permanent', `eSMS CodeResult ${code || 'missing'}`);
+          throw new ChannelSendError(
+            'sms',
+            ESMS_TRANSIENT.has(code) ? 'transient' : 'permanent',
+            `eSMS CodeResult ${code || 'missing'}`,
+          );
         }
-        return { messageId: out.SMSID === undefined ? undefined : String(out.SMSID), encoding: prepared.encoding, segments: prepared.segments };
+        return {
+          messageId: out.SMSID === undefined ? undefined : String(out.SMSID),
+          encoding: prepared.encoding,
+          segments: prepared.segments,
+        };
       }
-      const headers: Record<string, string> = config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {};
+      const headers: Record<string, string> = config.apiKey
+        ? { authorization: `Bearer ${config.apiKey}` }
+        : {};
       const out = (await post(
-        { to, text: prepared.text, encoding: prepared.encoding, segments: prepared.segments, requestId: message.requestId, from: config.brandName },
+        {
+          to,
+          text: prepared.text,
+          encoding: prepared.encoding,
+          segments: prepared.segments,
+          requestId: message.requestId,
+          from: config.brandName,
+        },
         headers,
       )) as { id?: unknown; messageId?: unknown };
       const id = out.id ?? out.messageId;
-      return { messageId: id === undefined ? undefined : String(id), encoding: prepared.encoding, segments: prepared.segments };
+      return {
+        messageId: id === undefined ? undefined : String(id),
+        encoding: prepared.encoding,
+        segments: prepared.segments,
+      };
     },
   };
 }

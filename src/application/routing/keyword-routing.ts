@@ -35,7 +35,11 @@ export function foldVietnamese(text: string): string {
 }
 
 function exactForm(text: string): string {
-  return text.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return text
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 function hasDiacritics(text: string): boolean {
@@ -77,7 +81,8 @@ export function suggestRouting(text: string, rules: readonly RoutingRule[]): Rou
     if (rule.category) categoryScores.set(rule.category, (categoryScores.get(rule.category) ?? 0) + score);
   }
   if (matched.size === 0) return null;
-  const best = (m: Map<string, number>): [string, number] | undefined => [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  const best = (m: Map<string, number>): [string, number] | undefined =>
+    [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
   const agency = best(agencyScores);
   const category = best(categoryScores);
   return {
@@ -96,10 +101,19 @@ export const DEFAULT_ROUTING_RULES: readonly RoutingRule[] = Object.freeze([
   { agency: 'btc', keywords: ['thuế', 'ngân sách', 'hóa đơn', 'phí', 'lệ phí', 'kho bạc', 'tài chính'] },
   { agency: 'btc.tchq', keywords: ['hải quan', 'thông quan', 'xuất khẩu', 'nhập khẩu', 'tờ khai hải quan'] },
   { agency: 'hno', keywords: ['hà nội', 'ubnd thành phố hà nội'] },
-  { agency: 'hno.sxd', keywords: ['xây dựng', 'giấy phép xây dựng', 'công trình', 'trật tự xây dựng', 'quy hoạch'] },
-  { category: 'tthc', keywords: ['thủ tục', 'hồ sơ', 'giấy phép', 'cấp phép', 'đăng ký', 'dịch vụ công', 'giấy tờ'] },
+  {
+    agency: 'hno.sxd',
+    keywords: ['xây dựng', 'giấy phép xây dựng', 'công trình', 'trật tự xây dựng', 'quy hoạch'],
+  },
+  {
+    category: 'tthc',
+    keywords: ['thủ tục', 'hồ sơ', 'giấy phép', 'cấp phép', 'đăng ký', 'dịch vụ công', 'giấy tờ'],
+  },
   { category: 'chinh_sach', keywords: ['chính sách', 'quy định', 'nghị định', 'thông tư', 'luật', 'cơ chế'] },
-  { category: 'can_bo', keywords: ['cán bộ', 'công chức', 'nhũng nhiễu', 'gây khó dễ', 'chậm trễ', 'thái độ', 'hách dịch'] },
+  {
+    category: 'can_bo',
+    keywords: ['cán bộ', 'công chức', 'nhũng nhiễu', 'gây khó dễ', 'chậm trễ', 'thái độ', 'hách dịch'],
+  },
   { category: 'sang_kien', keywords: ['sáng kiến', 'đề xuất', 'kiến nghị bổ sung', 'cải tiến'] },
 ]) as readonly RoutingRule[];
 
@@ -117,7 +131,14 @@ export function parseRoutingRules(raw: unknown): RoutingRule[] {
       (o.agency === undefined || typeof o.agency === 'string') &&
       (o.category === undefined || typeof o.category === 'string') &&
       (o.agency !== undefined || o.category !== undefined);
-    if (!ok) throw new Error(`routing rules: rule ${i} needs keywords (non-empty strings) and an agency or a category`);
-    return { ...(o!.agency ? { agency: o!.agency } : {}), ...(o!.category ? { category: o!.category } : {}), keywords: o!.keywords as string[] };
+    if (!ok)
+      throw new Error(
+        `routing rules: rule ${i} needs keywords (non-empty strings) and an agency or a category`,
+      );
+    return {
+      ...(o!.agency ? { agency: o!.agency } : {}),
+      ...(o!.category ? { category: o!.category } : {}),
+      keywords: o!.keywords as string[],
+    };
   });
 }

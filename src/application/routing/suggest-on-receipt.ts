@@ -23,7 +23,11 @@ export function existingSuggestion(c: Complaint): HistoryEvent | undefined {
  * history event. Owner and category are never changed. Returns the suggestion (or null when no rule
  * matched, or the PAKN is gone). Retries a few times when an officer wrote at the same moment.
  */
-export async function suggestOnReceipt(deps: SuggestOnReceiptDeps, code: string, note?: (s: RoutingSuggestion) => string): Promise<RoutingSuggestion | null> {
+export async function suggestOnReceipt(
+  deps: SuggestOnReceiptDeps,
+  code: string,
+  note?: (s: RoutingSuggestion) => string,
+): Promise<RoutingSuggestion | null> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const c = await deps.complaints.getByCode(code);
     if (!c) return null;

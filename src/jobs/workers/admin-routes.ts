@@ -12,7 +12,12 @@ export interface DeliveryAdminOptions {
 
 /** What an operator sees of a dead job: ids and the failure, never a phone number or e-mail. */
 function view(job: DeadJob) {
-  const d = job.data as Partial<DeliverJobData> & { code?: string; kind?: string; route?: string; agency?: string };
+  const d = job.data as Partial<DeliverJobData> & {
+    code?: string;
+    kind?: string;
+    route?: string;
+    agency?: string;
+  };
   return {
     queue: job.queue,
     id: job.id,
@@ -49,14 +54,28 @@ const deadItem = {
  * with the `admin` role. Uses the officers' API `authenticate` decorator (admin/auth); register this
  * plugin after it.
  */
-export async function deliveryAdminRoutes(app: FastifyInstance, options: DeliveryAdminOptions): Promise<void> {
+export async function deliveryAdminRoutes(
+  app: FastifyInstance,
+  options: DeliveryAdminOptions,
+): Promise<void> {
   const { queue } = options;
   const guard = async (req: FastifyRequest, reply: FastifyReply) => {
-    const locale = isLocale((req as { locale?: unknown }).locale) ? (req as unknown as { locale: 'vi' | 'en' }).locale : 'vi';
-    const forbidden = () => reply.status(403).send({ error: 'ForbiddenError', key: 'errors.forbidden', message: tFor(locale)('errors.forbidden') });
+    const locale = isLocale((req as { locale?: unknown }).locale)
+      ? (req as unknown as { locale: 'vi' | 'en' }).locale
+      : 'vi';
+    const forbidden = () =>
+      reply
+        .status(403)
+        .send({
+          error: 'ForbiddenError',
+          key: 'errors.forbidden',
+          message: tFor(locale)('errors.forbidden'),
+        });
     // Without the officers' authentication mounted, nobody gets in.
     if (!app.hasDecorator('authenticate')) return forbidden();
-    await (app as FastifyInstance & { authenticate: (r: FastifyRequest, p: FastifyReply) => Promise<void> }).authenticate(req, reply);
+    await (
+      app as FastifyInstance & { authenticate: (r: FastifyRequest, p: FastifyReply) => Promise<void> }
+    ).authenticate(req, reply);
     if (reply.sent) return;
     const officer = (req as FastifyRequest & { officer?: { role: string } }).officer;
     if (officer?.role !== 'admin') return forbidden();
@@ -75,7 +94,10 @@ export async function deliveryAdminRoutes(app: FastifyInstance, options: Deliver
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { queue: { type: 'string', enum: [...ADMIN_QUEUES] }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+          properties: {
+            queue: { type: 'string', enum: [...ADMIN_QUEUES] },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+          },
         },
         response: { 200: { type: 'object', properties: { items: { type: 'array', items: deadItem } } } },
       },
@@ -101,15 +123,36 @@ export async function deliveryAdminRoutes(app: FastifyInstance, options: Deliver
         tags,
         security,
         summary: 'Retry one dead-lettered delivery with fresh attempts',
-        params: { type: 'object', required: ['queue', 'id'], properties: { queue: { type: 'string', enum: [...ADMIN_QUEUES] }, id: { type: 'string', minLength: 1, maxLength: 300 } } },
-        response: { 200: { type: 'object', properties: { retried: { type: 'boolean' } } }, 404: { type: 'object', properties: { error: { type: 'string' }, key: { type: 'string' }, message: { type: 'string' } } } },
+        params: {
+          type: 'object',
+          required: ['queue', 'id'],
+          properties: {
+            queue: { type: 'string', enum: [...ADMIN_QUEUES] },
+            id: { type: 'string', minLength: 1, maxLength: 300 },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { retried: { type: 'boolean' } } },
+          404: {
+            type: 'object',
+            properties: { error: { type: 'string' }, key: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
       },
     },
     async (req, reply) => {
       const ok = await queue.retryDead(req.params.queue, req.params.id);
       if (!ok) {
-        const locale = isLocale((req as { locale?: unknown }).locale) ? (req as unknown as { locale: 'vi' | 'en' }).locale : 'vi';
-        return reply.status(404).send({ error: 'NotFoundError', key: 'errors.not_found', message: tFor(locale)('errors.not_found') });
+        const locale = isLocale((req as { locale?: unknown }).locale)
+          ? (req as unknown as { locale: 'vi' | 'en' }).locale
+          : 'vi';
+        return reply
+          .status(404)
+          .send({
+            error: 'NotFoundError',
+            key: 'errors.not_found',
+            message: tFor(locale)('errors.not_found'),
+          });
       }
       return { retried: true };
     },

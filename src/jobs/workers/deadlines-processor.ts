@@ -40,7 +40,11 @@ function item(s: ComplaintSummary): DigestItem {
  * hourly scans send one per period); each owning agency gets a digest (id `digest-<agency>-<date>`, one
  * a day), and overdue PAKN also go to the owner's parent agency as escalated.
  */
-export async function scanDeadlines(deps: DeadlineDeps, options: DeadlineOptions, now: Date): Promise<ScanResult> {
+export async function scanDeadlines(
+  deps: DeadlineDeps,
+  options: DeadlineOptions,
+  now: Date,
+): Promise<ScanResult> {
   const horizon = new Date(now.getTime() + options.dueSoonMs);
   const period = options.overdueUpdateDays * DAY_MS;
   const digests = new Map<string, AgencyDigestJob>();
@@ -56,7 +60,10 @@ export async function scanDeadlines(deps: DeadlineDeps, options: DeadlineOptions
   let overdue = 0;
   let citizenUpdates = 0;
   do {
-    const page = await deps.complaints.list({ status: [...OPEN_STATUSES], overdueAt: horizon }, { limit: 100, cursor });
+    const page = await deps.complaints.list(
+      { status: [...OPEN_STATUSES], overdueAt: horizon },
+      { limit: 100, cursor },
+    );
     for (const s of page.items) {
       if (s.dueAt.getTime() >= now.getTime()) {
         dueSoon++;
@@ -74,7 +81,11 @@ export async function scanDeadlines(deps: DeadlineDeps, options: DeadlineOptions
       try {
         const c = await deps.complaints.getByCode(s.code);
         if (!c) continue;
-        const jobs = await enqueueNotice(deps, { eventId: `overdue-${s.code}-${n}`, kind: 'overdue_update' }, c);
+        const jobs = await enqueueNotice(
+          deps,
+          { eventId: `overdue-${s.code}-${n}`, kind: 'overdue_update' },
+          c,
+        );
         citizenUpdates += jobs.length;
       } catch (err) {
         await deps.dedupe.release(told);
@@ -84,7 +95,11 @@ export async function scanDeadlines(deps: DeadlineDeps, options: DeadlineOptions
     cursor = page.nextCursor;
   } while (cursor);
   for (const d of digests.values()) {
-    await deps.queue.enqueue(DIGESTS_QUEUE, 'digest', d, { jobId: `digest-${d.agency}-${d.date}`, attempts: deps.attempts, backoffMs: deps.backoffMs });
+    await deps.queue.enqueue(DIGESTS_QUEUE, 'digest', d, {
+      jobId: `digest-${d.agency}-${d.date}`,
+      attempts: deps.attempts,
+      backoffMs: deps.backoffMs,
+    });
   }
   return { dueSoon, overdue, citizenUpdates, digests: [...digests.values()] };
 }
@@ -94,7 +109,10 @@ export function slotOf(at: Date, intervalMs: number): number {
   return Math.floor(at.getTime() / intervalMs);
 }
 
-export async function seedDeadlineScan(deps: Pick<DeadlineDeps, 'queue' | 'clock'>, options: DeadlineOptions): Promise<void> {
+export async function seedDeadlineScan(
+  deps: Pick<DeadlineDeps, 'queue' | 'clock'>,
+  options: DeadlineOptions,
+): Promise<void> {
   const slot = slotOf(deps.clock.now(), options.intervalMs);
   await deps.queue.enqueue(DEADLINES_QUEUE, 'scan', { slot }, { jobId: `scan-${slot}`, attempts: 3 });
 }
@@ -104,17 +122,28 @@ export async function seedDeadlineScan(deps: Pick<DeadlineDeps, 'queue' | 'clock
  * enqueues the next slot (so a failing scan does not break the chain), then scans. Every worker seeds
  * the current slot at start; duplicate ids make that a no-op.
  */
-export function createDeadlinesHandler(deps: DeadlineDeps, options: DeadlineOptions): JobHandler<{ slot: number }> {
+export function createDeadlinesHandler(
+  deps: DeadlineDeps,
+  options: DeadlineOptions,
+): JobHandler<{ slot: number }> {
   const logger = deps.logger.child({ module: 'deadlines' });
   return async (info) => {
     const now = deps.clock.now();
     const next = Math.max(info.data.slot, slotOf(now, options.intervalMs)) + 1;
-    await deps.queue.enqueue(DEADLINES_QUEUE, 'scan', { slot: next }, {
-      jobId: `scan-${next}`,
-      delayMs: Math.max(0, next * options.intervalMs - now.getTime()),
-      attempts: 3,
-    });
+    await deps.queue.enqueue(
+      DEADLINES_QUEUE,
+      'scan',
+      { slot: next },
+      {
+        jobId: `scan-${next}`,
+        delayMs: Math.max(0, next * options.intervalMs - now.getTime()),
+        attempts: 3,
+      },
+    );
     const r = await scanDeadlines(deps, options, now);
-    logger.info({ dueSoon: r.dueSoon, overdue: r.overdue, citizenUpdates: r.citizenUpdates, digests: r.digests.length }, 'deadline scan done');
+    logger.info(
+      { dueSoon: r.dueSoon, overdue: r.overdue, citizenUpdates: r.citizenUpdates, digests: r.digests.length },
+      'deadline scan done',
+    );
   };
 }

@@ -55,7 +55,8 @@ export function toJobError(err: unknown): Error {
     if (err.kind === 'transient') return err;
     return new PermanentJobError(err.message, { cause: err });
   }
-  if (err instanceof EmailSendError) return err.kind === 'permanent' ? new PermanentJobError(err.message, { cause: err }) : err;
+  if (err instanceof EmailSendError)
+    return err.kind === 'permanent' ? new PermanentJobError(err.message, { cause: err }) : err;
   return err instanceof Error ? err : new Error(String(err));
 }
 
@@ -64,7 +65,12 @@ async function agencyName(agencies: AgencyStore, code: string): Promise<string> 
 }
 
 /** Appends a history event once (by id), retrying on a concurrent officer write. */
-async function appendHistoryOnce(complaints: ComplaintStore, code: string, event: HistoryEvent, at: Date): Promise<void> {
+async function appendHistoryOnce(
+  complaints: ComplaintStore,
+  code: string,
+  event: HistoryEvent,
+  at: Date,
+): Promise<void> {
   for (let i = 0; i < 5; i++) {
     const c = await complaints.getByCode(code);
     if (!c || c.history.some((h) => h.id === event.id)) return;
@@ -97,10 +103,17 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
       const attachments = [];
       for (const f of rendered.files) {
         const content = await deps.files.get(f.storageKey);
-        if (!content) throw new PermanentJobError(`answer document missing from the file store: ${f.storageKey}`);
+        if (!content)
+          throw new PermanentJobError(`answer document missing from the file store: ${f.storageKey}`);
         attachments.push({ filename: f.name, contentType: f.mediaType, content });
       }
-      const out = await deps.email.send({ to, subject: rendered.subject, text: rendered.emailText, attachments, messageId: deliveryJobId(job) });
+      const out = await deps.email.send({
+        to,
+        subject: rendered.subject,
+        text: rendered.emailText,
+        attachments,
+        messageId: deliveryJobId(job),
+      });
       return out.messageId;
     }
     if (route === 'sms') {
@@ -116,10 +129,19 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
     if (c.channelRef.channel !== route) throw new PermanentJobError(`the PAKN was not filed on ${route}`);
     // Last thing before the request: the slot is taken as close as possible to Telegram's own count.
     // (A text over 4096 characters, or documents, make more than one request on the one slot.)
-    if (deps.pacer && deps.paceLimits) await deps.pacer.acquire(deps.paceLimits(c.channelRef), deliveryJobId(job));
+    if (deps.pacer && deps.paceLimits)
+      await deps.pacer.acquire(deps.paceLimits(c.channelRef), deliveryJobId(job));
     const out = await sender.send(c.channelRef, {
       text: rendered.text,
-      ...(rendered.files.length ? { files: rendered.files.map((f) => ({ name: f.name, mediaType: f.mediaType, storageKey: f.storageKey })) } : {}),
+      ...(rendered.files.length
+        ? {
+            files: rendered.files.map((f) => ({
+              name: f.name,
+              mediaType: f.mediaType,
+              storageKey: f.storageKey,
+            })),
+          }
+        : {}),
     });
     return out.messageId;
   }
@@ -129,7 +151,13 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
    * e-mail; a route the event already uses counts as covered. The path is written to the history.
    */
   async function fallBack(job: DeliveryJob, c: Complaint): Promise<void> {
-    const planned = new Set(planDeliveries({ eventId: job.eventId, kind: job.kind, withAnswer: job.withAnswer }, c, deps.available).map((j) => j.route));
+    const planned = new Set(
+      planDeliveries(
+        { eventId: job.eventId, kind: job.kind, withAnswer: job.withAnswer },
+        c,
+        deps.available,
+      ).map((j) => j.route),
+    );
     const via: DeliveryRoute[] = [];
     const jobs: DeliveryJob[] = [];
     const smsTo = c.submitter.phone;
@@ -150,12 +178,18 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
         at,
         type: 'note',
         actor: { kind: 'system' },
-        note: t('delivery.fallback_note', { from: 'Zalo', via: via.length ? via.join(', ').toUpperCase() : '—' }),
-        data: { delivery: { eventId: job.eventId, kind: job.kind, from: 'zalo', via, reason: 'outside_window' } },
+        note: t('delivery.fallback_note', {
+          from: 'Zalo',
+          via: via.length ? via.join(', ').toUpperCase() : '—',
+        }),
+        data: {
+          delivery: { eventId: job.eventId, kind: job.kind, from: 'zalo', via, reason: 'outside_window' },
+        },
       },
       at,
     );
-    if (via.length === 0) throw new PermanentJobError('Zalo outside the messaging window and no phone or e-mail to fall back to');
+    if (via.length === 0)
+      throw new PermanentJobError('Zalo outside the messaging window and no phone or e-mail to fall back to');
     for (const fj of jobs) {
       await deps.queue.enqueue(deliverQueue(fj.route), 'notice', fj, {
         jobId: deliveryJobId(fj),

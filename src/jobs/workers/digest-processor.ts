@@ -18,16 +18,30 @@ export interface DigestDeps {
   locale: Locale;
 }
 
-export function renderDigest(d: AgencyDigestJob, agencyName: string, locale: Locale): { subject: string; text: string } {
+export function renderDigest(
+  d: AgencyDigestJob,
+  agencyName: string,
+  locale: Locale,
+): { subject: string; text: string } {
   const t = tFor(locale, 'notify');
   const [y, m, day] = d.date.split('-');
   const date = `${day}/${m}/${y}`;
   const lines = (items: DigestItem[]) =>
-    items.map((i) => t('digest.line', { code: formatTrackingCode(i.code), title: i.title, owner: i.owner, dueDate: formatDay(new Date(i.dueAt)) }));
+    items.map((i) =>
+      t('digest.line', {
+        code: formatTrackingCode(i.code),
+        title: i.title,
+        owner: i.owner,
+        dueDate: formatDay(new Date(i.dueAt)),
+      }),
+    );
   const blocks: string[] = [t('digest.intro', { agency: agencyName, date })];
-  if (d.overdue.length) blocks.push([t('digest.overdue', { count: d.overdue.length }), ...lines(d.overdue)].join('\n'));
-  if (d.escalated.length) blocks.push([t('digest.escalated', { count: d.escalated.length }), ...lines(d.escalated)].join('\n'));
-  if (d.dueSoon.length) blocks.push([t('digest.due_soon', { count: d.dueSoon.length }), ...lines(d.dueSoon)].join('\n'));
+  if (d.overdue.length)
+    blocks.push([t('digest.overdue', { count: d.overdue.length }), ...lines(d.overdue)].join('\n'));
+  if (d.escalated.length)
+    blocks.push([t('digest.escalated', { count: d.escalated.length }), ...lines(d.escalated)].join('\n'));
+  if (d.dueSoon.length)
+    blocks.push([t('digest.due_soon', { count: d.dueSoon.length }), ...lines(d.dueSoon)].join('\n'));
   return { subject: t('digest.subject', { agency: agencyName, date }), text: blocks.join('\n\n') };
 }
 
@@ -41,9 +55,19 @@ export function createDigestHandler(deps: DigestDeps): JobHandler<AgencyDigestJo
   return async (info) => {
     const d = info.data;
     const agencyName = (await deps.agencies.get(d.agency))?.name ?? d.agency;
-    const recipients = (await deps.accounts.list({ agency: d.agency })).filter((a) => a.active && a.email && a.role !== 'viewer');
+    const recipients = (await deps.accounts.list({ agency: d.agency })).filter(
+      (a) => a.active && a.email && a.role !== 'viewer',
+    );
     if (!deps.email || recipients.length === 0) {
-      logger.info({ agency: d.agency, overdue: d.overdue.length, dueSoon: d.dueSoon.length, escalated: d.escalated.length }, 'digest recorded; no account to mail');
+      logger.info(
+        {
+          agency: d.agency,
+          overdue: d.overdue.length,
+          dueSoon: d.dueSoon.length,
+          escalated: d.escalated.length,
+        },
+        'digest recorded; no account to mail',
+      );
       return;
     }
     const { subject, text } = renderDigest(d, agencyName, deps.locale);

@@ -9,7 +9,14 @@ import { createSmsGateway, type SmsGateway } from '../../notify/sms-gateway';
 import { createDeadlinesHandler, seedDeadlineScan, type DeadlineOptions } from './deadlines-processor';
 import { createDeliverHandler } from './deliver-processor';
 import { DedupeDeliveryLog, RedisDeliveryLog, type DeliveryLog } from './delivery-log';
-import { DEADLINES_QUEUE, DELIVERY_ROUTES, DIGESTS_QUEUE, EVENTS_QUEUE, deliverQueue, type DeliveryRoute } from './delivery-types';
+import {
+  DEADLINES_QUEUE,
+  DELIVERY_ROUTES,
+  DIGESTS_QUEUE,
+  EVENTS_QUEUE,
+  deliverQueue,
+  type DeliveryRoute,
+} from './delivery-types';
 import { createDigestHandler } from './digest-processor';
 import { createEventsHandler } from './events-processor';
 import { LocalSendPacer, RedisSendPacer, type SendPacer } from './send-pacer';
@@ -92,13 +99,15 @@ export function loadRoutingRules(dataDir: string): readonly RoutingRule[] {
 
 /** Redis marks when the queue is BullMQ on `REDIS_URL`; the store's dedupe records otherwise. */
 export function createDeliveryLog(deps: Pick<AppDeps, 'config' | 'queue' | 'stores'>): DeliveryLog {
-  if (deps.queue.kind === 'bullmq' && deps.config.redisUrl) return new RedisDeliveryLog(deps.config.redisUrl, deps.config.redisPrefix);
+  if (deps.queue.kind === 'bullmq' && deps.config.redisUrl)
+    return new RedisDeliveryLog(deps.config.redisUrl, deps.config.redisPrefix);
   return new DedupeDeliveryLog(deps.stores.dedupe);
 }
 
 /** Shared windows in the queue's Redis with BullMQ (several worker processes), in memory otherwise. */
 export function createSendPacer(deps: Pick<AppDeps, 'config' | 'queue'>): SendPacer {
-  if (deps.queue.kind === 'bullmq' && deps.config.redisUrl) return new RedisSendPacer(deps.config.redisUrl, deps.config.redisPrefix);
+  if (deps.queue.kind === 'bullmq' && deps.config.redisUrl)
+    return new RedisSendPacer(deps.config.redisUrl, deps.config.redisPrefix);
   return new LocalSendPacer();
 }
 
@@ -108,7 +117,10 @@ function limiterOf(perSecond: number | undefined): ProcessOptions['limiter'] {
 
 export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Workers {
   const { config, stores, queue, logger, clock } = deps;
-  const ownEmail = !options.email && config.smtpUrl ? createEmailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : undefined;
+  const ownEmail =
+    !options.email && config.smtpUrl
+      ? createEmailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom })
+      : undefined;
   const email = options.email ?? ownEmail;
   const sms = options.sms ?? (config.sms ? createSmsGateway(config.sms) : undefined);
   const available = new Set<DeliveryRoute>();
@@ -123,7 +135,16 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
   const pacer = options.pacer ?? ownPacer!;
   const backoffMs = options.backoffMs ?? 2000;
   const routingRules = options.routingRules ?? loadRoutingRules(config.dataDir);
-  const fanOut = { complaints: stores.complaints, queue, clock, logger, available, attempts, backoffMs, routingRules };
+  const fanOut = {
+    complaints: stores.complaints,
+    queue,
+    clock,
+    logger,
+    available,
+    attempts,
+    backoffMs,
+    routingRules,
+  };
   const deadlineOptions: DeadlineOptions = {
     intervalMs: options.deadlines?.intervalMs ?? 3600_000,
     dueSoonMs: options.deadlines?.dueSoonMs ?? 2 * 24 * 3600_000,
@@ -136,7 +157,9 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
     async start() {
       // The relay gives events the PAKN code as rate key, so one PAKN's events fan out in order (and its
       // notices reach the chat in order: the deliver queues keep per-chat order from there).
-      queue.process(EVENTS_QUEUE, createEventsHandler(fanOut), { concurrency: options.eventsConcurrency ?? 4 });
+      queue.process(EVENTS_QUEUE, createEventsHandler(fanOut), {
+        concurrency: options.eventsConcurrency ?? 4,
+      });
       for (const route of DELIVERY_ROUTES) {
         if (!available.has(route)) continue;
         const r = { ...DEFAULT_ROUTE_RATES[route], ...options.rates?.[route] };
@@ -166,12 +189,32 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
             },
             route,
           ),
-          { concurrency: r.concurrency, limiter: limiterOf(r.perSecond), perKeyLimiter: limiterOf(r.perChatPerSecond) },
+          {
+            concurrency: r.concurrency,
+            limiter: limiterOf(r.perSecond),
+            perKeyLimiter: limiterOf(r.perChatPerSecond),
+          },
         );
       }
-      queue.process(DIGESTS_QUEUE, createDigestHandler({ accounts: stores.accounts, agencies: stores.agencies, email, log, logger, locale: config.defaultLocale }));
+      queue.process(
+        DIGESTS_QUEUE,
+        createDigestHandler({
+          accounts: stores.accounts,
+          agencies: stores.agencies,
+          email,
+          log,
+          logger,
+          locale: config.defaultLocale,
+        }),
+      );
       if (options.deadlines?.enabled !== false) {
-        queue.process(DEADLINES_QUEUE, createDeadlinesHandler({ ...fanOut, agencies: stores.agencies, dedupe: stores.dedupe }, deadlineOptions));
+        queue.process(
+          DEADLINES_QUEUE,
+          createDeadlinesHandler(
+            { ...fanOut, agencies: stores.agencies, dedupe: stores.dedupe },
+            deadlineOptions,
+          ),
+        );
         await seedDeadlineScan({ queue, clock }, deadlineOptions);
       }
       logger.info({ routes: [...available] }, 'delivery workers started');

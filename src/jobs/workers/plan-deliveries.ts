@@ -12,7 +12,14 @@ export interface NoticeIntent {
 }
 
 /** SMS costs money per part: it carries the legally required notices (RULES-VN) and little else. */
-const SMS_KINDS: ReadonlySet<NoticeKind> = new Set(['received', 'info_requested', 'answered', 'published', 'rejected', 'overdue_update']);
+const SMS_KINDS: ReadonlySet<NoticeKind> = new Set([
+  'received',
+  'info_requested',
+  'answered',
+  'published',
+  'rejected',
+  'overdue_update',
+]);
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
@@ -42,9 +49,16 @@ export function noticeFor(event: DomainEvent, c: Complaint): NoticeIntent | null
     case 'complaint.info_requested':
       return { ...base, kind: 'info_requested', message: str(d.message) };
     case 'complaint.answered':
-      return answerWaitsForReview(c) ? null : { ...base, kind: 'answered', agency: str(d.agency) ?? c.answer?.agency };
+      return answerWaitsForReview(c)
+        ? null
+        : { ...base, kind: 'answered', agency: str(d.agency) ?? c.answer?.agency };
     case 'complaint.published':
-      return { ...base, kind: 'published', withAnswer: answerWaitsForReview(c), agency: str(d.agency) ?? c.answer?.agency };
+      return {
+        ...base,
+        kind: 'published',
+        withAnswer: answerWaitsForReview(c),
+        agency: str(d.agency) ?? c.answer?.agency,
+      };
     case 'complaint.forwarded':
       return { ...base, kind: 'forwarded', agency: str(d.lead) ?? str(d.owner) ?? str(d.to) ?? c.owner };
     case 'complaint.transferred':
@@ -69,7 +83,11 @@ export function rateKeyFor(route: DeliveryRoute, c: Complaint): string {
  * every notice except `received` (the dialog already showed the code in that chat); e-mail every
  * notice when the citizen gave an address; SMS the required notices when a phone is known.
  */
-export function planDeliveries(intent: NoticeIntent, c: Complaint, available: ReadonlySet<DeliveryRoute>): DeliveryJob[] {
+export function planDeliveries(
+  intent: NoticeIntent,
+  c: Complaint,
+  available: ReadonlySet<DeliveryRoute>,
+): DeliveryJob[] {
   const routes = new Set<DeliveryRoute>();
   const chat = c.channelRef.channel;
   if (available.has(chat) && (intent.kind !== 'received' || chat === 'sms')) {

@@ -68,7 +68,12 @@ export class RedisSendPacer implements SendPacer {
     const keys = active.map((l) => `${this.prefix}:pace:${l.key}`);
     const args = active.flatMap((l) => [l.max, l.windowMs]);
     for (;;) {
-      const wait = await this.redis.paknPace(keys.length, ...keys, `${member}:${Math.random().toString(36).slice(2, 8)}`, ...args);
+      const wait = await this.redis.paknPace(
+        keys.length,
+        ...keys,
+        `${member}:${Math.random().toString(36).slice(2, 8)}`,
+        ...args,
+      );
       if (wait <= 0) return;
       await sleep(Math.max(1, wait));
     }
@@ -95,7 +100,9 @@ export class LocalSendPacer implements SendPacer {
       }
       if (wait <= 0) {
         for (const l of active) this.windows.get(l.key)!.push(now);
-        if (this.windows.size > 50_000) for (const [k, v] of this.windows) if (v.length === 0 || v[v.length - 1]! < now - 60_000) this.windows.delete(k);
+        if (this.windows.size > 50_000)
+          for (const [k, v] of this.windows)
+            if (v.length === 0 || v[v.length - 1]! < now - 60_000) this.windows.delete(k);
         return;
       }
       await sleep(Math.max(1, wait));

@@ -36,14 +36,20 @@ describe('deadline scan: overdue status updates and agency digests', () => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+          mails.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString('utf8'),
+          });
           cb();
         });
       },
     });
     await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
     smtpPort = (smtp.server.address() as AddressInfo).port;
-    kit = makeKit({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SLA_OVERDUE_UPDATE_DAYS: '7' }, (_c, stores) => new EmbeddedJobQueue(stores.db, { pollIntervalMs: 20 }));
+    kit = makeKit(
+      { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SLA_OVERDUE_UPDATE_DAYS: '7' },
+      (_c, stores) => new EmbeddedJobQueue(stores.db, { pollIntervalMs: 20 }),
+    );
     kit.deps.clock = clock;
     const agencies = [
       { code: 'vpcp', name: 'Văn phòng Chính phủ', kind: 'central' as const, parent: null },
@@ -51,7 +57,8 @@ describe('deadline scan: overdue status updates and agency digests', () => {
       { code: 'hno.sxd', name: 'Sở Xây dựng Hà Nội', kind: 'unit' as const, parent: 'hno' },
       { code: 'btc', name: 'Bộ Tài chính', kind: 'ministry' as const, parent: 'vpcp' },
     ];
-    for (const a of agencies) await kit.stores.agencies.upsert({ ...a, reviewBeforePublish: false, active: true });
+    for (const a of agencies)
+      await kit.stores.agencies.upsert({ ...a, reviewBeforePublish: false, active: true });
     const account = (username: string, agency: string, email?: string) => ({
       username,
       displayName: username,
@@ -75,7 +82,10 @@ describe('deadline scan: overdue status updates and agency digests', () => {
         return {};
       },
     };
-    workers = await startWorkers({ ...kit.deps, senders: { telegram } }, { deadlines: { enabled: false }, backoffMs: 50, attempts: 2 });
+    workers = await startWorkers(
+      { ...kit.deps, senders: { telegram } },
+      { deadlines: { enabled: false }, backoffMs: 50, attempts: 2 },
+    );
   });
   afterAll(async () => {
     await workers.stop();
@@ -84,17 +94,58 @@ describe('deadline scan: overdue status updates and agency digests', () => {
   });
 
   it('should update overdue citizens once per period and send each agency its digest, escalating overdue to the parent', async () => {
-    const overdue = await createComplaint(kit, { chatId: 't-over', owner: 'hno.sxd', dueAt: new Date(now.getTime() - 2 * DAY), title: 'Quá hạn' });
-    await createComplaint(kit, { chatId: 't-soon', owner: 'hno.sxd', dueAt: new Date(now.getTime() + DAY), title: 'Sắp đến hạn' });
-    await createComplaint(kit, { chatId: 't-far', owner: 'btc', dueAt: new Date(now.getTime() + 15 * DAY), title: 'Còn xa' });
-    await createComplaint(kit, { chatId: 't-btc', owner: 'btc', dueAt: new Date(now.getTime() - DAY), title: 'BTC quá hạn' });
-    const deps = { complaints: kit.stores.complaints, queue: kit.deps.queue, clock, logger: kit.deps.logger, available: workers.available, attempts: 2, backoffMs: 50, routingRules: [], agencies: kit.stores.agencies, dedupe: kit.stores.dedupe };
+    const overdue = await createComplaint(kit, {
+      chatId: 't-over',
+      owner: 'hno.sxd',
+      dueAt: new Date(now.getTime() - 2 * DAY),
+      title: 'Quá hạn',
+    });
+    await createComplaint(kit, {
+      chatId: 't-soon',
+      owner: 'hno.sxd',
+      dueAt: new Date(now.getTime() + DAY),
+      title: 'Sắp đến hạn',
+    });
+    await createComplaint(kit, {
+      chatId: 't-far',
+      owner: 'btc',
+      dueAt: new Date(now.getTime() + 15 * DAY),
+      title: 'Còn xa',
+    });
+    await createComplaint(kit, {
+      chatId: 't-btc',
+      owner: 'btc',
+      dueAt: new Date(now.getTime() - DAY),
+      title: 'BTC quá hạn',
+    });
+    const deps = {
+      complaints: kit.stores.complaints,
+      queue: kit.deps.queue,
+      clock,
+      logger: kit.deps.logger,
+      available: workers.available,
+      attempts: 2,
+      backoffMs: 50,
+      routingRules: [],
+      agencies: kit.stores.agencies,
+      dedupe: kit.stores.dedupe,
+    };
     const options = { intervalMs: 3600_000, dueSoonMs: 2 * DAY, overdueUpdateDays: 7 };
 
     const r = await scanDeadlines(deps, options, now);
     expect({ dueSoon: r.dueSoon, overdue: r.overdue }).toEqual({ dueSoon: 1, overdue: 2 });
-    const byAgency = Object.fromEntries(r.digests.map((d) => [d.agency, { soon: d.dueSoon.length, over: d.overdue.length, esc: d.escalated.length }]));
-    expect(byAgency).toEqual({ 'hno.sxd': { soon: 1, over: 1, esc: 0 }, hno: { soon: 0, over: 0, esc: 1 }, btc: { soon: 0, over: 1, esc: 0 }, vpcp: { soon: 0, over: 0, esc: 1 } });
+    const byAgency = Object.fromEntries(
+      r.digests.map((d) => [
+        d.agency,
+        { soon: d.dueSoon.length, over: d.overdue.length, esc: d.escalated.length },
+      ]),
+    );
+    expect(byAgency).toEqual({
+      'hno.sxd': { soon: 1, over: 1, esc: 0 },
+      hno: { soon: 0, over: 0, esc: 1 },
+      btc: { soon: 0, over: 1, esc: 0 },
+      vpcp: { soon: 0, over: 0, esc: 1 },
+    });
 
     await until(() => chat.length === 2 && mails.length === 2);
     expect(chat.map((m) => m.to.conversationId).sort()).toEqual(['t-btc', 't-over']);

@@ -2,19 +2,33 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { FakeTelegramServer } from '../../fakes/fake-telegram-server';
 import { deliverQueue } from '../../../src/jobs/workers';
-import { bullmq, createComplaint, deleteRedisPrefix, emit, makeKit, sleep, uniquePrefix, type WorkerKit } from './worker-kit';
+import {
+  bullmq,
+  createComplaint,
+  deleteRedisPrefix,
+  emit,
+  makeKit,
+  sleep,
+  uniquePrefix,
+  type WorkerKit,
+} from './worker-kit';
 
 const ROOT = join(__dirname, '..', '..', '..');
 // Each case starts two worker processes (tsx compiles on start): slow on a loaded 2-core machine.
 jest.setTimeout(120_000);
 
-function startChild(env: Record<string, string>): { child: ChildProcess; exited: Promise<NodeJS.Signals | number | null> } {
+function startChild(env: Record<string, string>): {
+  child: ChildProcess;
+  exited: Promise<NodeJS.Signals | number | null>;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'worker-child.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(signal ?? code)),
+  );
   return { child, exited };
 }
 
@@ -36,7 +50,14 @@ describe('a worker killed mid-job (real Redis, separate processes)', () => {
     await deleteRedisPrefix(prefix);
   });
 
-  const childEnv = (crash: string, log: string) => ({ PAKN_TEST_DIR: kit.dir, PAKN_PREFIX: prefix, PAKN_TG_TOKEN: tg.token, PAKN_TG_URL: tg.url, PAKN_CRASH: crash, PAKN_LOG: log });
+  const childEnv = (crash: string, log: string) => ({
+    PAKN_TEST_DIR: kit.dir,
+    PAKN_PREFIX: prefix,
+    PAKN_TG_TOKEN: tg.token,
+    PAKN_TG_URL: tg.url,
+    PAKN_CRASH: crash,
+    PAKN_LOG: log,
+  });
 
   async function waitCompleted(queue: string, n: number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -52,7 +73,9 @@ describe('a worker killed mid-job (real Redis, separate processes)', () => {
     ['before the send', 'before-send', 'redis', 0],
   ])('should deliver exactly once when killed %s', async (_label, crash, log, sentBeforeRestart) => {
     const c = await createComplaint(kit, { chatId: '3030' });
-    await emit(kit.deps.queue, c.code, 'complaint.info_requested', { message: 'Vui lòng gửi bản chụp giấy hẹn' });
+    await emit(kit.deps.queue, c.code, 'complaint.info_requested', {
+      message: 'Vui lòng gửi bản chụp giấy hẹn',
+    });
 
     const first = startChild(childEnv(crash, log));
     children.push(first.child);

@@ -2,11 +2,28 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { FakeTelegramServer } from '../../fakes/fake-telegram-server';
 import { deliverQueue, startWorkers, type Workers } from '../../../src/jobs/workers';
 import { deliveryAdminRoutes } from '../../../src/jobs/workers/admin-routes';
-import { bullmq, createComplaint, deleteRedisPrefix, emit, makeKit, maxInWindow, sleep, telegramSender, uniquePrefix, redisEnv, type WorkerKit } from './worker-kit';
+import {
+  bullmq,
+  createComplaint,
+  deleteRedisPrefix,
+  emit,
+  makeKit,
+  maxInWindow,
+  sleep,
+  telegramSender,
+  uniquePrefix,
+  redisEnv,
+  type WorkerKit,
+} from './worker-kit';
 
 const tooMany = (after: number) => ({
   status: 429,
-  body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${after}`, parameters: { retry_after: after } },
+  body: {
+    ok: false,
+    error_code: 429,
+    description: `Too Many Requests: retry after ${after}`,
+    parameters: { retry_after: after },
+  },
 });
 
 describe('delivery guarantees (real Redis, fake Bot API)', () => {
@@ -17,10 +34,17 @@ describe('delivery guarantees (real Redis, fake Bot API)', () => {
 
   async function setup(options: Parameters<typeof startWorkers>[1] = {}): Promise<void> {
     prefix = uniquePrefix('guar');
-    kit = makeKit({ TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, ...redisEnv(prefix) }, bullmq(prefix));
-    workers = await startWorkers({ ...kit.deps, senders: { telegram: telegramSender(kit.config, kit.deps.files) } }, { deadlines: { enabled: false }, backoffMs: 300, attempts: 3, ...options });
+    kit = makeKit(
+      { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, ...redisEnv(prefix) },
+      bullmq(prefix),
+    );
+    workers = await startWorkers(
+      { ...kit.deps, senders: { telegram: telegramSender(kit.config, kit.deps.files) } },
+      { deadlines: { enabled: false }, backoffMs: 300, attempts: 3, ...options },
+    );
   }
-  const sendsTo = (chat: string) => tg.callsOf('sendMessage').filter((c) => String(c.params.chat_id) === chat);
+  const sendsTo = (chat: string) =>
+    tg.callsOf('sendMessage').filter((c) => String(c.params.chat_id) === chat);
 
   beforeEach(async () => {
     tg = await new FakeTelegramServer().start();
@@ -67,7 +91,9 @@ describe('delivery guarantees (real Redis, fake Bot API)', () => {
     await setup({ attempts: 2, backoffMs: 100 });
     const c = await createComplaint(kit, { chatId: '42' });
     tg.failNext('sendMessage', { times: 2, status: 500 });
-    const ev = await emit(kit.deps.queue, c.code, 'complaint.info_requested', { message: 'Bổ sung ảnh hiện trường' });
+    const ev = await emit(kit.deps.queue, c.code, 'complaint.info_requested', {
+      message: 'Bổ sung ảnh hiện trường',
+    });
     const q = deliverQueue('telegram');
     const deadline = Date.now() + 10_000;
     while ((await kit.deps.queue.counts(q)).dead < 1 && Date.now() < deadline) await sleep(100);
@@ -83,17 +109,35 @@ describe('delivery guarantees (real Redis, fake Bot API)', () => {
     const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
     try {
       expect((await fetch(`${base}/api/admin/deliveries/dead`)).status).toBe(401);
-      expect((await fetch(`${base}/api/admin/deliveries/dead`, { headers: { 'x-test-role': 'reception' } })).status).toBe(403);
-      const list = (await (await fetch(`${base}/api/admin/deliveries/dead`, { headers: { 'x-test-role': 'admin' } })).json()) as { items: Array<Record<string, unknown>> };
+      expect(
+        (await fetch(`${base}/api/admin/deliveries/dead`, { headers: { 'x-test-role': 'reception' } }))
+          .status,
+      ).toBe(403);
+      const list = (await (
+        await fetch(`${base}/api/admin/deliveries/dead`, { headers: { 'x-test-role': 'admin' } })
+      ).json()) as { items: Array<Record<string, unknown>> };
       expect(list.items).toHaveLength(1);
-      expect(list.items[0]).toMatchObject({ queue: q, id: `${ev.id}:telegram`, code: c.code, kind: 'info_requested', route: 'telegram', attempt: 2 });
+      expect(list.items[0]).toMatchObject({
+        queue: q,
+        id: `${ev.id}:telegram`,
+        code: c.code,
+        kind: 'info_requested',
+        route: 'telegram',
+        attempt: 2,
+      });
       expect(JSON.stringify(list)).not.toContain('0912345678');
 
-      const retry = await fetch(`${base}/api/admin/deliveries/dead/${q}/${encodeURIComponent(`${ev.id}:telegram`)}/retry`, { method: 'POST', headers: { 'x-test-role': 'admin' } });
+      const retry = await fetch(
+        `${base}/api/admin/deliveries/dead/${q}/${encodeURIComponent(`${ev.id}:telegram`)}/retry`,
+        { method: 'POST', headers: { 'x-test-role': 'admin' } },
+      );
       expect(retry.status).toBe(200);
       await tg.waitUntil(() => tg.sentCount >= 1, 5000, 'delivery after retry');
       expect(tg.textsTo('42').at(-1)).toContain('Bổ sung ảnh hiện trường');
-      const again = await fetch(`${base}/api/admin/deliveries/dead/${q}/nope/retry`, { method: 'POST', headers: { 'x-test-role': 'admin' } });
+      const again = await fetch(`${base}/api/admin/deliveries/dead/${q}/nope/retry`, {
+        method: 'POST',
+        headers: { 'x-test-role': 'admin' },
+      });
       expect(again.status).toBe(404);
     } finally {
       await app.close();

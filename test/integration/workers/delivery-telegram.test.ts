@@ -1,6 +1,18 @@
 import { FakeTelegramServer } from '../../fakes/fake-telegram-server';
 import { startWorkers, type Workers } from '../../../src/jobs/workers';
-import { answer, bullmq, createComplaint, deleteRedisPrefix, emit, makeKit, maxInWindow, sleep, telegramSender, uniquePrefix, redisEnv, type WorkerKit } from './worker-kit';
+import {
+  answer,
+  bullmq,
+  createComplaint,
+  deleteRedisPrefix,
+  emit,
+  makeKit,
+  sleep,
+  telegramSender,
+  uniquePrefix,
+  redisEnv,
+  type WorkerKit,
+} from './worker-kit';
 
 describe('delivery to Telegram over BullMQ (real Redis, fake Bot API)', () => {
   let tg: FakeTelegramServer;
@@ -10,8 +22,14 @@ describe('delivery to Telegram over BullMQ (real Redis, fake Bot API)', () => {
 
   async function setup(options: Parameters<typeof startWorkers>[1] = {}): Promise<void> {
     prefix = uniquePrefix('deliv-tg');
-    kit = makeKit({ TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, ...redisEnv(prefix) }, bullmq(prefix));
-    workers = await startWorkers({ ...kit.deps, senders: { telegram: telegramSender(kit.config, kit.deps.files) } }, { deadlines: { enabled: false }, backoffMs: 200, attempts: 3, ...options });
+    kit = makeKit(
+      { TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, ...redisEnv(prefix) },
+      bullmq(prefix),
+    );
+    workers = await startWorkers(
+      { ...kit.deps, senders: { telegram: telegramSender(kit.config, kit.deps.files) } },
+      { deadlines: { enabled: false }, backoffMs: 200, attempts: 3, ...options },
+    );
   }
 
   beforeEach(async () => {
@@ -50,7 +68,23 @@ describe('delivery to Telegram over BullMQ (real Redis, fake Bot API)', () => {
     await kit.stores.complaints.update(c.code, c.version, {
       status: 'answered',
       answeredAt: at,
-      answer: { text: 'Trả lời kèm văn bản.', attachments: [{ name: 'Văn bản trả lời.pdf', mediaType: 'application/pdf', size: pdf.length, sha256: f.sha256, storageKey: f.key }], by: 'x', agency: 'hno.sxd', at, publishRequested: false, published: false },
+      answer: {
+        text: 'Trả lời kèm văn bản.',
+        attachments: [
+          {
+            name: 'Văn bản trả lời.pdf',
+            mediaType: 'application/pdf',
+            size: pdf.length,
+            sha256: f.sha256,
+            storageKey: f.key,
+          },
+        ],
+        by: 'x',
+        agency: 'hno.sxd',
+        at,
+        publishRequested: false,
+        published: false,
+      },
       at,
     });
     await emit(kit.deps.queue, c.code, 'complaint.answered');
@@ -64,10 +98,14 @@ describe('delivery to Telegram over BullMQ (real Redis, fake Bot API)', () => {
   it('should keep order per chat and at most 1 message/s per chat', async () => {
     await setup();
     const c = await createComplaint(kit, { chatId: '777' });
-    for (let i = 1; i <= 4; i++) await emit(kit.deps.queue, c.code, 'complaint.info_requested', { message: `Yêu cầu số ${i}` });
+    for (let i = 1; i <= 4; i++)
+      await emit(kit.deps.queue, c.code, 'complaint.info_requested', { message: `Yêu cầu số ${i}` });
     await tg.waitUntil(() => tg.textsTo('777').length >= 4, 15_000, 'four messages');
-    const calls = tg.callsOf('sendMessage').filter((x) => x.params.chat_id === '777' || x.params.chat_id === 777);
+    const calls = tg
+      .callsOf('sendMessage')
+      .filter((x) => x.params.chat_id === '777' || x.params.chat_id === 777);
     expect(calls.map((x) => /Yêu cầu số (\d)/.exec(String(x.params.text))![1])).toEqual(['1', '2', '3', '4']);
-    for (let i = 1; i < calls.length; i++) expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(1000);
+    for (let i = 1; i < calls.length; i++)
+      expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(1000);
   });
 });

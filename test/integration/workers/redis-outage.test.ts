@@ -28,8 +28,31 @@ class PrivateRedis {
     private readonly dir: string,
   ) {}
   async start(): Promise<void> {
-    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir], { stdio: 'ignore' });
-    const r = new IORedis({ port: this.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    this.proc = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--dir',
+        this.dir,
+      ],
+      { stdio: 'ignore' },
+    );
+    const r = new IORedis({
+      port: this.port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     for (let i = 0; i < 50; i++) {
       try {
         await r.connect();
@@ -65,11 +88,30 @@ describe('Redis down for a while', () => {
     redis = new PrivateRedis(await freePort(), redisDir);
     await redis.start();
     const prefix = uniquePrefix('outage');
-    kit = makeKit({ TELEGRAM_BOT_TOKEN: tg.token, TELEGRAM_API_ROOT: tg.url, REDIS_URL: `redis://127.0.0.1:${redis.port}`, REDIS_PREFIX: prefix }, () =>
-      new BullmqJobQueue({ connection: `redis://127.0.0.1:${redis.port}`, prefix, lockDurationMs: 2000, stalledIntervalMs: 1000 }),
+    kit = makeKit(
+      {
+        TELEGRAM_BOT_TOKEN: tg.token,
+        TELEGRAM_API_ROOT: tg.url,
+        REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+        REDIS_PREFIX: prefix,
+      },
+      () =>
+        new BullmqJobQueue({
+          connection: `redis://127.0.0.1:${redis.port}`,
+          prefix,
+          lockDurationMs: 2000,
+          stalledIntervalMs: 1000,
+        }),
     );
-    workers = await startWorkers({ ...kit.deps, senders: { telegram: telegramSender(kit.config, kit.deps.files) } }, { deadlines: { enabled: false }, backoffMs: 300, attempts: 5 });
-    relay = new OutboxRelay(kit.stores.complaints, kit.deps.queue, { intervalMs: 100, maxBackoffMs: 500, backoffMs: 300 });
+    workers = await startWorkers(
+      { ...kit.deps, senders: { telegram: telegramSender(kit.config, kit.deps.files) } },
+      { deadlines: { enabled: false }, backoffMs: 300, attempts: 5 },
+    );
+    relay = new OutboxRelay(kit.stores.complaints, kit.deps.queue, {
+      intervalMs: 100,
+      maxBackoffMs: 500,
+      backoffMs: 300,
+    });
     relay.start();
   });
   afterAll(async () => {
@@ -85,8 +127,19 @@ describe('Redis down for a while', () => {
   async function fileWithRequest(chatId: string, message: string): Promise<{ code: string; ms: number }> {
     const started = Date.now();
     const c = await kit.stores.complaints.create(draft({ chatId }));
-    const event: DomainEvent = { id: randomUUID(), type: 'complaint.info_requested', code: c.code, at: new Date(), data: { message } };
-    await kit.stores.complaints.update(c.code, c.version, { status: 'awaiting_info', appendHistory: [], at: new Date() }, [event]);
+    const event: DomainEvent = {
+      id: randomUUID(),
+      type: 'complaint.info_requested',
+      code: c.code,
+      at: new Date(),
+      data: { message },
+    };
+    await kit.stores.complaints.update(
+      c.code,
+      c.version,
+      { status: 'awaiting_info', appendHistory: [], at: new Date() },
+      [event],
+    );
     return { code: c.code, ms: Date.now() - started };
   }
 

@@ -3,7 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { smsWebhook, findCode } from '../../../bots/sms/sms-webhook';
-import { CROCKFORD_ALPHABET, formatTrackingCode, generateTrackingCode } from '../../../src/domain/tracking-code';
+import {
+  CROCKFORD_ALPHABET,
+  formatTrackingCode,
+  generateTrackingCode,
+} from '../../../src/domain/tracking-code';
 import { EmbeddedJobQueue } from '../../../src/jobs/embedded/embedded-job-queue';
 import { startWorkers, type Workers } from '../../../src/jobs/workers';
 import { createComplaint, makeKit, sleep, type WorkerKit } from './worker-kit';
@@ -29,9 +33,22 @@ describe('POST /webhooks/sms: status by SMS', () => {
     });
     await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/send`;
-    kit = makeKit({ SMS_GATEWAY_URL: url, SMS_INBOUND_SECRET: SECRET, SMS_ENCODING: 'ascii' }, (_c, stores) => new EmbeddedJobQueue(stores.db, { pollIntervalMs: 20 }));
-    await kit.stores.agencies.upsert({ code: 'hno.sxd', name: 'Sở Xây dựng Hà Nội', kind: 'unit', parent: 'hno', reviewBeforePublish: false, active: true });
-    workers = await startWorkers({ ...kit.deps, senders: {} }, { deadlines: { enabled: false }, backoffMs: 50, attempts: 2 });
+    kit = makeKit(
+      { SMS_GATEWAY_URL: url, SMS_INBOUND_SECRET: SECRET, SMS_ENCODING: 'ascii' },
+      (_c, stores) => new EmbeddedJobQueue(stores.db, { pollIntervalMs: 20 }),
+    );
+    await kit.stores.agencies.upsert({
+      code: 'hno.sxd',
+      name: 'Sở Xây dựng Hà Nội',
+      kind: 'unit',
+      parent: 'hno',
+      reviewBeforePublish: false,
+      active: true,
+    });
+    workers = await startWorkers(
+      { ...kit.deps, senders: {} },
+      { deadlines: { enabled: false }, backoffMs: 50, attempts: 2 },
+    );
     app = Fastify({ logger: false });
     await app.register(smsWebhook, { deps: kit.deps, maxLookupsPerSender: 5 });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -49,12 +66,20 @@ describe('POST /webhooks/sms: status by SMS', () => {
 
   const post = (body: unknown, headers: Record<string, string> = {}) => {
     const raw = JSON.stringify(body);
-    return fetch(`${base}/webhooks/sms`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+    return fetch(`${base}/webhooks/sms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: raw,
+    });
   };
   const signed = (body: unknown) => {
     const raw = JSON.stringify(body);
     const sig = `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`;
-    return fetch(`${base}/webhooks/sms`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sms-signature': sig }, body: raw });
+    return fetch(`${base}/webhooks/sms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-sms-signature': sig },
+      body: raw,
+    });
   };
   async function replyTo(n: number): Promise<void> {
     const end = Date.now() + 5000;
@@ -66,19 +91,29 @@ describe('POST /webhooks/sms: status by SMS', () => {
 
   it('should refuse a call without the secret or with a bad signature, and send nothing', async () => {
     expect((await post({ from: '0912345678', text: 'x', id: 'a1' })).status).toBe(401);
-    expect((await post({ from: '0912345678', text: 'x', id: 'a2' }, { 'x-sms-signature': 'sha256=00' })).status).toBe(401);
-    expect((await post({ from: '0912345678', text: 'x', id: 'a3' }, { 'x-sms-secret': 'wrong' })).status).toBe(401);
+    expect(
+      (await post({ from: '0912345678', text: 'x', id: 'a2' }, { 'x-sms-signature': 'sha256=00' })).status,
+    ).toBe(401);
+    expect(
+      (await post({ from: '0912345678', text: 'x', id: 'a3' }, { 'x-sms-secret': 'wrong' })).status,
+    ).toBe(401);
     await sleep(200);
     expect(sent).toHaveLength(0);
   });
 
   it('should answer a signed SMS carrying a code with its status, once per message id', async () => {
     const c = await createComplaint(kit, { channel: 'sms', chatId: '0912345678' });
-    const res = await signed({ from: '+84912345678', text: `tra cứu ${formatTrackingCode(c.code).toLowerCase()}`, id: 'mo-1' });
+    const res = await signed({
+      from: '+84912345678',
+      text: `tra cứu ${formatTrackingCode(c.code).toLowerCase()}`,
+      id: 'mo-1',
+    });
     expect(res.status).toBe(200);
     await replyTo(1);
     expect(sent[0]!.to).toBe('0912345678');
-    expect(sent[0]!.text).toBe(`PAKN ${formatTrackingCode(c.code)}: Da tiep nhan. Co quan: So Xay dung Ha Noi. Tiep nhan ${fmt(c.createdAt)}, han ${fmt(c.dueAt)}.`);
+    expect(sent[0]!.text).toBe(
+      `PAKN ${formatTrackingCode(c.code)}: Da tiep nhan. Co quan: So Xay dung Ha Noi. Tiep nhan ${fmt(c.createdAt)}, han ${fmt(c.dueAt)}.`,
+    );
     // The gateway retries the same message: no second reply.
     expect((await signed({ from: '+84912345678', text: c.code, id: 'mo-1' })).status).toBe(200);
     await sleep(300);
@@ -87,7 +122,8 @@ describe('POST /webhooks/sms: status by SMS', () => {
 
   it('should tell a typo from an unknown code, and explain when there is no code (form body, shared secret)', async () => {
     const real = generateTrackingCode();
-    const typo = real.slice(0, 3) + CROCKFORD_ALPHABET[(CROCKFORD_ALPHABET.indexOf(real[3]!) + 1) % 32] + real.slice(4);
+    const typo =
+      real.slice(0, 3) + CROCKFORD_ALPHABET[(CROCKFORD_ALPHABET.indexOf(real[3]!) + 1) % 32] + real.slice(4);
     const form = (text: string, id: string) =>
       fetch(`${base}/webhooks/sms`, {
         method: 'POST',
@@ -107,7 +143,14 @@ describe('POST /webhooks/sms: status by SMS', () => {
 
   it('should stop answering a sender that guesses too many codes', async () => {
     for (let i = 0; i < 7; i++) {
-      expect((await post({ from: '0900000009', text: generateTrackingCode(), id: `g${i}` }, { 'x-sms-secret': SECRET })).status).toBe(200);
+      expect(
+        (
+          await post(
+            { from: '0900000009', text: generateTrackingCode(), id: `g${i}` },
+            { 'x-sms-secret': SECRET },
+          )
+        ).status,
+      ).toBe(200);
     }
     await replyTo(5);
     await sleep(1500);
@@ -116,7 +159,13 @@ describe('POST /webhooks/sms: status by SMS', () => {
 
   it('should find codes in the ways citizens write them', () => {
     const code = generateTrackingCode();
-    for (const text of [code, formatTrackingCode(code), `PAKN ${code.toLowerCase()}`, `/status ${formatTrackingCode(code)}`, `Tra cứu mã ${code} giúp tôi`]) {
+    for (const text of [
+      code,
+      formatTrackingCode(code),
+      `PAKN ${code.toLowerCase()}`,
+      `/status ${formatTrackingCode(code)}`,
+      `Tra cứu mã ${code} giúp tôi`,
+    ]) {
       expect(findCode(text)).toEqual({ ok: true, code });
     }
     expect(findCode('hello')).toBeNull();

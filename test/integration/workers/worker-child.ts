@@ -11,7 +11,12 @@ import type { AppDeps } from '../../../src/deps';
 import { systemClock, type ChannelSender } from '../../../src/domain/ports';
 import { LocalFileStore } from '../../../src/files';
 import { BullmqJobQueue } from '../../../src/jobs/bullmq/bullmq-job-queue';
-import { DedupeDeliveryLog, RedisDeliveryLog, startWorkers, type DeliveryLog } from '../../../src/jobs/workers';
+import {
+  DedupeDeliveryLog,
+  RedisDeliveryLog,
+  startWorkers,
+  type DeliveryLog,
+} from '../../../src/jobs/workers';
 import { openSqliteStores } from '../../../src/persistence/sqlite';
 import { createLogger } from '../../../src/shared/logger';
 import { telegramSender } from './worker-kit';
@@ -19,12 +24,20 @@ import { telegramSender } from './worker-kit';
 const env = process.env;
 const dir = env.PAKN_TEST_DIR!;
 const crash = env.PAKN_CRASH ?? '';
-const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', TELEGRAM_BOT_TOKEN: env.PAKN_TG_TOKEN, TELEGRAM_API_ROOT: env.PAKN_TG_URL });
+const config = loadConfig({
+  DATA_DIR: dir,
+  LOG_LEVEL: 'silent',
+  TELEGRAM_BOT_TOKEN: env.PAKN_TG_TOKEN,
+  TELEGRAM_API_ROOT: env.PAKN_TG_URL,
+});
 const stores = openSqliteStores({ file: join(dir, 'pakn.db') });
 const die = () => process.kill(process.pid, 'SIGKILL');
 
 // The delivered marks: in Redis (as with BullMQ in production) or in the store's dedupe records.
-const inner: DeliveryLog = env.PAKN_LOG === 'dedupe' ? new DedupeDeliveryLog(stores.dedupe) : new RedisDeliveryLog('redis://127.0.0.1:6379', env.PAKN_PREFIX!);
+const inner: DeliveryLog =
+  env.PAKN_LOG === 'dedupe'
+    ? new DedupeDeliveryLog(stores.dedupe)
+    : new RedisDeliveryLog('redis://127.0.0.1:6379', env.PAKN_PREFIX!);
 const deliveryLog: DeliveryLog = {
   wasDelivered: (id) => inner.wasDelivered(id),
   async markDelivered(id) {
@@ -42,10 +55,18 @@ const sender: ChannelSender = {
     return tg.send(to, message);
   },
 };
-const queue = new BullmqJobQueue({ connection: 'redis://127.0.0.1:6379', prefix: env.PAKN_PREFIX!, lockDurationMs: 2000, stalledIntervalMs: 1000 });
+const queue = new BullmqJobQueue({
+  connection: 'redis://127.0.0.1:6379',
+  prefix: env.PAKN_PREFIX!,
+  lockDurationMs: 2000,
+  stalledIntervalMs: 1000,
+});
 const deps: AppDeps = { config, stores, files, queue, logger: createLogger('silent'), clock: systemClock };
 
-void startWorkers({ ...deps, senders: { telegram: sender } }, { deadlines: { enabled: false }, backoffMs: 200, attempts: 3, deliveryLog }).then(() => {
+void startWorkers(
+  { ...deps, senders: { telegram: sender } },
+  { deadlines: { enabled: false }, backoffMs: 200, attempts: 3, deliveryLog },
+).then(() => {
   process.stdout.write('ready\n');
 });
 process.on('SIGTERM', () => {

@@ -51,12 +51,27 @@ export interface WorkerKit {
   close(): Promise<void>;
 }
 
-export function makeKit(env: Record<string, string>, queue: (config: AppConfig, stores: SqliteStores) => JobQueue): WorkerKit {
+export function makeKit(
+  env: Record<string, string>,
+  queue: (config: AppConfig, stores: SqliteStores) => JobQueue,
+): WorkerKit {
   const dir = mkdtempSync(join(tmpdir(), 'pakn-workers-'));
-  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'https://pakn.example.vn', ...env });
+  const config = loadConfig({
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    PUBLIC_BASE_URL: 'https://pakn.example.vn',
+    ...env,
+  });
   const stores = openSqliteStores({ file: join(dir, 'pakn.db') });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const deps: AppDeps = { config, stores, files: new LocalFileStore(join(dir, 'files')), queue: queue(config, stores), logger, clock: systemClock };
+  const deps: AppDeps = {
+    config,
+    stores,
+    files: new LocalFileStore(join(dir, 'files')),
+    queue: queue(config, stores),
+    logger,
+    clock: systemClock,
+  };
   return {
     dir,
     config,
@@ -75,19 +90,40 @@ export function redisEnv(prefix: string, url = REDIS_URL): Record<string, string
   return { REDIS_URL: url, REDIS_PREFIX: prefix };
 }
 
-export function bullmq(prefix: string, extra: Partial<ConstructorParameters<typeof BullmqJobQueue>[0]> = {}): (config: AppConfig) => JobQueue {
-  return () => new BullmqJobQueue({ connection: REDIS_URL, prefix, lockDurationMs: 2000, stalledIntervalMs: 1000, ...extra });
+export function bullmq(
+  prefix: string,
+  extra: Partial<ConstructorParameters<typeof BullmqJobQueue>[0]> = {},
+): (config: AppConfig) => JobQueue {
+  return () =>
+    new BullmqJobQueue({
+      connection: REDIS_URL,
+      prefix,
+      lockDurationMs: 2000,
+      stalledIntervalMs: 1000,
+      ...extra,
+    });
 }
 
-export function draft(over: Partial<NewComplaint> & { channel?: Channel; chatId?: string } = {}): NewComplaint {
+export function draft(
+  over: Partial<NewComplaint> & { channel?: Channel; chatId?: string } = {},
+): NewComplaint {
   const now = new Date();
-  const channelRef: ChannelRef = over.channelRef ?? { channel: over.channel ?? 'telegram', userId: over.chatId ?? '1001', conversationId: over.chatId ?? '1001' };
+  const channelRef: ChannelRef = over.channelRef ?? {
+    channel: over.channel ?? 'telegram',
+    userId: over.chatId ?? '1001',
+    conversationId: over.chatId ?? '1001',
+  };
   return {
     title: 'Thủ tục cấp giấy phép xây dựng quá chậm',
     content: 'Hồ sơ xin giấy phép xây dựng nộp từ tháng trước nhưng cán bộ chưa trả lời.',
     category: 'tthc',
     attachments: [],
-    submitter: { name: 'Nguyễn Văn An', phone: '0912345678', consentProcessing: true, consentPublishName: false },
+    submitter: {
+      name: 'Nguyễn Văn An',
+      phone: '0912345678',
+      consentProcessing: true,
+      consentPublishName: false,
+    },
     channelRef,
     locale: 'vi',
     owner: 'hno.sxd',
@@ -98,12 +134,21 @@ export function draft(over: Partial<NewComplaint> & { channel?: Channel; chatId?
   };
 }
 
-export async function createComplaint(kit: WorkerKit, over: Parameters<typeof draft>[0] = {}): Promise<Complaint> {
+export async function createComplaint(
+  kit: WorkerKit,
+  over: Parameters<typeof draft>[0] = {},
+): Promise<Complaint> {
   return kit.stores.complaints.create(draft(over));
 }
 
 /** Puts an event on the `events` queue as the outbox relay does (job id = event id). */
-export async function emit(queue: JobQueue, code: string, type: DomainEventType, data: Record<string, unknown> = {}, id: string = randomUUID()): Promise<DomainEvent> {
+export async function emit(
+  queue: JobQueue,
+  code: string,
+  type: DomainEventType,
+  data: Record<string, unknown> = {},
+  id: string = randomUUID(),
+): Promise<DomainEvent> {
   const event: DomainEvent = { id, type, code: code as DomainEvent['code'], at: new Date(), data };
   await queue.enqueue(EVENTS_QUEUE, type, event, { jobId: id });
   return event;
@@ -116,8 +161,23 @@ export async function answer(kit: WorkerKit, code: string, text: string): Promis
   return kit.stores.complaints.update(code, c.version, {
     status: 'answered',
     answeredAt: at,
-    answer: { text, attachments: [], by: 'hno.sxd.nl', agency: 'hno.sxd', at, publishRequested: false, published: false },
-    appendHistory: [{ id: randomUUID(), at, type: 'answered', actor: { kind: 'officer', id: 'hno.sxd.nl', agency: 'hno.sxd' } }],
+    answer: {
+      text,
+      attachments: [],
+      by: 'hno.sxd.nl',
+      agency: 'hno.sxd',
+      at,
+      publishRequested: false,
+      published: false,
+    },
+    appendHistory: [
+      {
+        id: randomUUID(),
+        at,
+        type: 'answered',
+        actor: { kind: 'officer', id: 'hno.sxd.nl', agency: 'hno.sxd' },
+      },
+    ],
     at,
   });
 }

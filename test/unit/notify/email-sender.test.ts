@@ -41,11 +41,20 @@ describe('createEmailSender (real SMTP server on loopback)', () => {
   });
 
   it('should deliver a Vietnamese subject, body and a PDF attachment intact', async () => {
-    const sender = createEmailSender({ smtpUrl: `smtp://127.0.0.1:${port}`, from: 'PAKN <no-reply@pakn.gov.vn>' });
+    const sender = createEmailSender({
+      smtpUrl: `smtp://127.0.0.1:${port}`,
+      from: 'PAKN <no-reply@pakn.gov.vn>',
+    });
     const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3000, 7)]);
     const subject = 'PAKN ABCD-1234 đã có trả lời';
     const text = 'Bộ Tài chính đã trả lời: Nguyễn Văn Ánh, đề nghị của ông/bà được chấp thuận.';
-    await sender.send({ to: 'dan@example.vn', subject, text, attachments: [{ filename: 'Văn bản trả lời.pdf', contentType: 'application/pdf', content: pdf }], messageId: 'ev1:email' });
+    await sender.send({
+      to: 'dan@example.vn',
+      subject,
+      text,
+      attachments: [{ filename: 'Văn bản trả lời.pdf', contentType: 'application/pdf', content: pdf }],
+      messageId: 'ev1:email',
+    });
     sender.close();
 
     expect(received).toHaveLength(1);

@@ -1,14 +1,25 @@
-import { DEFAULT_ROUTING_RULES, foldVietnamese, parseRoutingRules, suggestRouting } from '../../../src/application/routing';
+import {
+  DEFAULT_ROUTING_RULES,
+  foldVietnamese,
+  parseRoutingRules,
+  suggestRouting,
+} from '../../../src/application/routing';
 
 describe('suggestRouting', () => {
   it('should suggest customs and administrative procedures from Vietnamese with diacritics', () => {
-    const s = suggestRouting('Thủ tục thông quan hàng nhập khẩu tại cửa khẩu quá chậm', DEFAULT_ROUTING_RULES);
+    const s = suggestRouting(
+      'Thủ tục thông quan hàng nhập khẩu tại cửa khẩu quá chậm',
+      DEFAULT_ROUTING_RULES,
+    );
     expect(s).toMatchObject({ agency: 'btc.tchq', category: 'tthc' });
     expect(s!.keywords).toEqual(expect.arrayContaining(['thủ tục', 'thông quan', 'nhập khẩu']));
   });
 
   it('should match the same text typed without diacritics', () => {
-    const s = suggestRouting('thu tuc thong quan hang nhap khau tai cua khau qua cham', DEFAULT_ROUTING_RULES);
+    const s = suggestRouting(
+      'thu tuc thong quan hang nhap khau tai cua khau qua cham',
+      DEFAULT_ROUTING_RULES,
+    );
     expect(s).toMatchObject({ agency: 'btc.tchq', category: 'tthc' });
   });
 
@@ -29,8 +40,12 @@ describe('suggestRouting', () => {
   });
 
   it('should suggest officials conduct for harassment in either spelling', () => {
-    expect(suggestRouting('Cán bộ phường nhũng nhiễu, gây khó dễ', DEFAULT_ROUTING_RULES)!.category).toBe('can_bo');
-    expect(suggestRouting('can bo phuong nhung nhieu, gay kho de', DEFAULT_ROUTING_RULES)!.category).toBe('can_bo');
+    expect(suggestRouting('Cán bộ phường nhũng nhiễu, gây khó dễ', DEFAULT_ROUTING_RULES)!.category).toBe(
+      'can_bo',
+    );
+    expect(suggestRouting('can bo phuong nhung nhieu, gay kho de', DEFAULT_ROUTING_RULES)!.category).toBe(
+      'can_bo',
+    );
   });
 
   it('should return null when nothing matches', () => {

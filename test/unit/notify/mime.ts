@@ -6,10 +6,17 @@ export interface MimePart {
 }
 
 function decodeWords(value: string): string {
-  return value.replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=\s*/g, (_m, _cs: string, enc: string, text: string) =>
-    enc.toUpperCase() === 'B'
-      ? Buffer.from(text, 'base64').toString('utf8')
-      : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+  return value.replace(
+    /=\?([^?]+)\?([BbQq])\?([^?]*)\?=\s*/g,
+    (_m, _cs: string, enc: string, text: string) =>
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8'),
   );
 }
 
@@ -38,11 +45,18 @@ export function parseMime(raw: string): MimePart {
   const boundary = /boundary="?([^";]+)"?/i.exec(type)?.[1];
   if (type.startsWith('multipart/') && boundary) {
     const chunks = rest.split(`--${boundary}`).slice(1);
-    const parts = chunks.filter((c) => !c.startsWith('--')).map((c) => parseMime(c.replace(/^\r?\n/, '').replace(/\r?\n$/, '')));
+    const parts = chunks
+      .filter((c) => !c.startsWith('--'))
+      .map((c) => parseMime(c.replace(/^\r?\n/, '').replace(/\r?\n$/, '')));
     return { headers, body: Buffer.alloc(0), parts };
   }
   const enc = (headers['content-transfer-encoding'] ?? '7bit').toLowerCase();
-  const body = enc === 'base64' ? Buffer.from(rest.replace(/\s+/g, ''), 'base64') : enc === 'quoted-printable' ? decodeQp(rest) : Buffer.from(rest.replace(/\r?\n$/, ''), 'utf8');
+  const body =
+    enc === 'base64'
+      ? Buffer.from(rest.replace(/\s+/g, ''), 'base64')
+      : enc === 'quoted-printable'
+        ? decodeQp(rest)
+        : Buffer.from(rest.replace(/\r?\n$/, ''), 'utf8');
   return { headers, body, parts: [] };
 }
 
@@ -54,7 +68,13 @@ export function flattenParts(p: MimePart): MimePart[] {
 export function partFilename(p: MimePart): string | undefined {
   const cd = p.headers['content-disposition'] ?? '';
   const pieces = [...cd.matchAll(/filename\*(\d+)\*?=([^;]+)/g)].sort((a, b) => Number(a[1]) - Number(b[1]));
-  if (pieces.length) return decodeURIComponent(pieces.map((m) => m[2]!.trim()).join('').replace(/^utf-8''/i, ''));
+  if (pieces.length)
+    return decodeURIComponent(
+      pieces
+        .map((m) => m[2]!.trim())
+        .join('')
+        .replace(/^utf-8''/i, ''),
+    );
   const star = /filename\*=([^;]+)/.exec(cd)?.[1];
   if (star) return decodeURIComponent(star.trim().replace(/^utf-8''/i, ''));
   return /filename="?([^";]+)"?/.exec(cd)?.[1];

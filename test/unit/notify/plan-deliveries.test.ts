@@ -1,7 +1,13 @@
 import type { Complaint } from '../../../src/domain/complaint';
 import type { DomainEvent, DomainEventType } from '../../../src/domain/events';
 import type { TrackingCode } from '../../../src/domain/tracking-code';
-import { deliveryJobId, noticeFor, planDeliveries, rateKeyFor, type DeliveryRoute } from '../../../src/jobs/workers';
+import {
+  deliveryJobId,
+  noticeFor,
+  planDeliveries,
+  rateKeyFor,
+  type DeliveryRoute,
+} from '../../../src/jobs/workers';
 import { renderNotice } from '../../../src/notify/render';
 
 const ALL = new Set<DeliveryRoute>(['telegram', 'zalo', 'web', 'sms', 'email']);
@@ -14,7 +20,13 @@ function complaint(over: Partial<Complaint> = {}): Complaint {
     content: 'Nội dung',
     category: 'khac',
     attachments: [],
-    submitter: { name: 'Nguyễn Văn An', phone: '0912345678', email: 'an@example.vn', consentProcessing: true, consentPublishName: false },
+    submitter: {
+      name: 'Nguyễn Văn An',
+      phone: '0912345678',
+      email: 'an@example.vn',
+      consentProcessing: true,
+      consentPublishName: false,
+    },
     channelRef: { channel: 'telegram', userId: '7', conversationId: '7' },
     locale: 'vi',
     status: 'processing',
@@ -30,10 +42,20 @@ function complaint(over: Partial<Complaint> = {}): Complaint {
     ...over,
   };
 }
-const ev = (type: DomainEventType, data: Record<string, unknown> = {}): DomainEvent => ({ id: 'e1', type, code: 'ABCD1234' as TrackingCode, at: new Date(), data });
+const ev = (type: DomainEventType, data: Record<string, unknown> = {}): DomainEvent => ({
+  id: 'e1',
+  type,
+  code: 'ABCD1234' as TrackingCode,
+  at: new Date(),
+  data,
+});
 const routes = (c: Complaint, type: DomainEventType, data?: Record<string, unknown>, available = ALL) => {
   const intent = noticeFor(ev(type, data), c);
-  return intent ? planDeliveries(intent, c, available).map((j) => j.route).sort() : null;
+  return intent
+    ? planDeliveries(intent, c, available)
+        .map((j) => j.route)
+        .sort()
+    : null;
 };
 
 describe('noticeFor / planDeliveries', () => {
@@ -42,20 +64,40 @@ describe('noticeFor / planDeliveries', () => {
   });
 
   it('should send an answer everywhere the citizen can be reached', () => {
-    const c = complaint({ history: [{ id: 'h', at: new Date(), type: 'answered', actor: { kind: 'officer' }, data: { published: false } }] });
+    const c = complaint({
+      history: [
+        { id: 'h', at: new Date(), type: 'answered', actor: { kind: 'officer' }, data: { published: false } },
+      ],
+    });
     expect(routes(c, 'complaint.answered')).toEqual(['email', 'sms', 'telegram']);
   });
 
   it('should hold an answer waiting for review until it is published, then send it with its text once', () => {
-    const c = complaint({ history: [{ id: 'h', at: new Date(), type: 'answered', actor: { kind: 'officer' }, data: { reviewAgency: 'hno' } }] });
+    const c = complaint({
+      history: [
+        {
+          id: 'h',
+          at: new Date(),
+          type: 'answered',
+          actor: { kind: 'officer' },
+          data: { reviewAgency: 'hno' },
+        },
+      ],
+    });
     expect(routes(c, 'complaint.answered')).toBeNull();
     const intent = noticeFor(ev('complaint.published'), c)!;
     expect(intent.withAnswer).toBe(true);
-    expect(planDeliveries(intent, c, ALL).map((j) => j.route).sort()).toEqual(['email', 'sms', 'telegram']);
+    expect(
+      planDeliveries(intent, c, ALL)
+        .map((j) => j.route)
+        .sort(),
+    ).toEqual(['email', 'sms', 'telegram']);
   });
 
   it('should not text a publication notice when the answer itself was already sent', () => {
-    const c = complaint({ history: [{ id: 'h', at: new Date(), type: 'answered', actor: { kind: 'officer' }, data: {} }] });
+    const c = complaint({
+      history: [{ id: 'h', at: new Date(), type: 'answered', actor: { kind: 'officer' }, data: {} }],
+    });
     expect(routes(c, 'complaint.published')).toEqual(['email', 'telegram']);
   });
 
@@ -67,7 +109,8 @@ describe('noticeFor / planDeliveries', () => {
   });
 
   it('should ignore internal events', () => {
-    for (const t of ['complaint.supplemented', 'complaint.review_returned', 'complaint.unpublished'] as const) expect(routes(complaint(), t)).toBeNull();
+    for (const t of ['complaint.supplemented', 'complaint.review_returned', 'complaint.unpublished'] as const)
+      expect(routes(complaint(), t)).toBeNull();
   });
 
   it('should skip routes that are off or contacts that are missing', () => {
@@ -77,7 +120,9 @@ describe('noticeFor / planDeliveries', () => {
   });
 
   it('should send one SMS to a citizen who filed by SMS', () => {
-    const c = complaint({ channelRef: { channel: 'sms', userId: '0912345678', conversationId: '0912345678' } });
+    const c = complaint({
+      channelRef: { channel: 'sms', userId: '0912345678', conversationId: '0912345678' },
+    });
     expect(routes(c, 'complaint.received')).toEqual(['email', 'sms']);
   });
 
@@ -93,17 +138,37 @@ describe('noticeFor / planDeliveries', () => {
 describe('renderNotice', () => {
   it('should render a rejection reason in the citizen language', () => {
     const c = complaint({ status: 'rejected', rejection: { reason: 'duplicate', duplicateOf: 'WXYZ5678' } });
-    const vi = renderNotice({ kind: 'rejected', complaint: c, locale: 'vi', agencyName: 'Sở Xây dựng', publicBaseUrl: 'https://x' });
+    const vi = renderNotice({
+      kind: 'rejected',
+      complaint: c,
+      locale: 'vi',
+      agencyName: 'Sở Xây dựng',
+      publicBaseUrl: 'https://x',
+    });
     expect(vi.text).toContain('trùng với PAKN WXYZ-5678');
     expect(vi.subject).toBe('PAKN ABCD-1234 không được tiếp nhận');
-    const en = renderNotice({ kind: 'rejected', complaint: { ...c, locale: 'en' }, locale: 'en', agencyName: 'x', publicBaseUrl: 'https://x' });
+    const en = renderNotice({
+      kind: 'rejected',
+      complaint: { ...c, locale: 'en' },
+      locale: 'en',
+      agencyName: 'x',
+      publicBaseUrl: 'https://x',
+    });
     expect(en.text).toContain('duplicate of feedback WXYZ-5678');
   });
 
   it('should give the Vietnamese due date and link', () => {
-    const r = renderNotice({ kind: 'received', complaint: complaint(), locale: 'vi', agencyName: 'x', publicBaseUrl: 'https://pakn.gov.vn' });
+    const r = renderNotice({
+      kind: 'received',
+      complaint: complaint(),
+      locale: 'vi',
+      agencyName: 'x',
+      publicBaseUrl: 'https://pakn.gov.vn',
+    });
     expect(r.text).toContain('30/11/2026');
     expect(r.emailText).toContain('https://pakn.gov.vn/api/public/complaints/ABCD1234');
-    expect(r.sms).toBe('PAKN ABCD-1234 đã được tiếp nhận. Hạn trả lời: 30/11/2026. Tra cứu: gửi mã ABCD-1234.');
+    expect(r.sms).toBe(
+      'PAKN ABCD-1234 đã được tiếp nhận. Hạn trả lời: 30/11/2026. Tra cứu: gửi mã ABCD-1234.',
+    );
   });
 });

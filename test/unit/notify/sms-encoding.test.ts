@@ -53,7 +53,9 @@ describe('prepareSmsText', () => {
   });
   it('should strip diacritics into one GSM-7 part under the ascii setting', () => {
     const p = prepareSmsText(vi, 'ascii');
-    expect(p.text).toBe('PAKN ABCD-1234 da duoc tiep nhan. Han tra loi: 20/12/2026. Tra cuu: gui ma ABCD-1234.');
+    expect(p.text).toBe(
+      'PAKN ABCD-1234 da duoc tiep nhan. Han tra loi: 20/12/2026. Tra cuu: gui ma ABCD-1234.',
+    );
     expect(p).toMatchObject({ encoding: 'gsm7', segments: 1 });
   });
 });
