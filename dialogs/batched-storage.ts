@@ -14,6 +14,10 @@ interface PendingWrite {
  * batch fails on an eTag conflict, its items are written one by one so only the conflicting turn sees the
  * error (and runs again). Two writes of one key never share a batch: the second waits for the next one.
  * Reads and deletes pass straight through.
+ *
+ * @remarks Only for a store whose multi-key `write` is all or nothing (SQLite: one transaction). With a
+ * store that may write part of a batch before failing, the one-by-one retry could report a conflict for
+ * an item that was in fact written, and its turn would run twice.
  */
 export class BatchedStorage implements ConversationStorage {
   private queue: PendingWrite[] = [];

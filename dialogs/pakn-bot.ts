@@ -44,7 +44,12 @@ export class PaknBot {
   private readonly svc: BotServices;
 
   constructor(readonly deps: PaknBotDeps) {
-    const storage = new BatchedStorage(deps.stores.conversations);
+    // Group commit needs all-or-nothing batches, which the SQLite store gives (one transaction); the
+    // MongoDB store writes a batch key by key, so its writes are not grouped.
+    const storage =
+      deps.stores.kind === 'sqlite'
+        ? new BatchedStorage(deps.stores.conversations)
+        : deps.stores.conversations;
     this.convoState = StateBag.conversation(storage);
     this.userState = StateBag.user(storage);
     this.svc = {
