@@ -140,6 +140,7 @@ export class BullmqJobQueue implements JobQueue {
   private readonly queues = new Map<string, Queue>();
   private readonly consumers = new Map<string, Consumer>();
   private readonly lastErrorLog = new Map<string, number>();
+  private readonly releasing = new Set<Promise<void>>();
   private closing = false;
 
   constructor(private readonly options: BullmqJobQueueOptions) {
@@ -323,6 +324,7 @@ export class BullmqJobQueue implements JobQueue {
     });
     const all = (async () => {
       await Promise.all(closes);
+      await Promise.all([...this.releasing]);
       if (reachable) {
         await Promise.all(
           [...this.queues.values()].map((q) =>
@@ -377,15 +379,15 @@ export class BullmqJobQueue implements JobQueue {
         throw new DelayedError();
       }
       if (err instanceof PermanentJobError) {
-        if (keyed) await this.release(queue, job, options);
+        if (keyed) this.releaseSoon(queue, job, options);
         throw new UnrecoverableError(err.message);
       }
-      if (keyed && job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await this.release(queue, job, options);
+      if (keyed && job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) this.releaseSoon(queue, job, options);
       throw err instanceof Error ? err : new Error(errorMessage(err));
     } finally {
       inFlight.delete(entry);
     }
-    if (keyed) await this.release(queue, job, options);
+    if (keyed) this.releaseSoon(queue, job, options);
   }
 
   /** True when the job may run now; otherwise it has been moved aside and BullMQ is told so by the thrown error. */
@@ -446,6 +448,16 @@ export class BullmqJobQueue implements JobQueue {
     }
     await job.moveToDelayed(Date.now() + PARKED_RECHECK_MS, token);
     throw new DelayedError();
+  }
+
+  /**
+   * Not awaited by the processor: the release and BullMQ's own "move to completed/failed" then go to
+   * Redis side by side (one round trip per job less). Only the release lets the key's next job start,
+   * so order does not depend on which lands first. `close` waits for releases in flight.
+   */
+  private releaseSoon(queue: string, job: Job<Envelope>, options: ProcessOptions): void {
+    const p = this.release(queue, job, options).finally(() => this.releasing.delete(p));
+    this.releasing.add(p);
   }
 
   /**
