@@ -8,7 +8,7 @@ import { TelegramApi } from '../bots/telegram/telegram-api';
 import { loadConfig } from '../src/config/config';
 import type { AppDeps } from '../src/deps';
 import type { Complaint, NewComplaint } from '../src/domain/complaint';
-import { systemClock, type NewJob } from '../src/domain/ports';
+import { systemClock, type ChannelSender, type NewJob } from '../src/domain/ports';
 import { LocalFileStore } from '../src/files';
 import { BullmqJobQueue } from '../src/jobs/bullmq/bullmq-job-queue';
 import {
@@ -128,6 +128,7 @@ async function pipeline(
   name: string,
   prefix: string,
   options: WorkerOptions,
+  noopSender = false,
 ): Promise<Pipeline> {
   const bot = await FakeBot.start();
   const dir = join(workDir, name);
@@ -144,8 +145,12 @@ async function pipeline(
   const files = new LocalFileStore(join(dir, 'files'));
   const queue = new BullmqJobQueue({ connection: REDIS_URL, prefix });
   const deps: AppDeps = { config, stores, files, queue, logger: createLogger('silent'), clock: systemClock };
+  let sent = 0;
+  const sender: ChannelSender = noopSender
+    ? { channel: 'telegram', send: async () => ({ messageId: String(++sent) }) }
+    : new TelegramSender(new TelegramApi(config.telegram!), files);
   const workers = await startWorkers(
-    { ...deps, senders: { telegram: new TelegramSender(new TelegramApi(config.telegram!), files) } },
+    { ...deps, senders: { telegram: sender } },
     { deadlines: { enabled: false }, ...options },
   );
   return {
@@ -272,6 +277,37 @@ export const deliveryBench: BenchSuite = {
         await fast.close();
       }
 
+      // (1b) The same without the HTTP call: what the queue and the handler cost on their own.
+      const noop = await pipeline(
+        workDir,
+        'noop',
+        `${run}-noop`,
+        { rates: { telegram: { perSecond: 0, perChatPerSecond: 0, concurrency: CONCURRENCY } } },
+        true,
+      );
+      try {
+        const complaints = await seed(noop.stores, 1_000);
+        const q = deliverQueue('telegram');
+        const t0 = performance.now();
+        await enqueueDeliveries(noop, complaints, messages, 'noop');
+        await until(
+          async () => (await noop.deps.queue.counts(q)).completed >= messages,
+          600_000,
+          'no-op deliveries',
+        );
+        const rate = messages / ((performance.now() - t0) / 1000);
+        figures.push({
+          name: `delivery pipeline without the Bot API call (${messages} messages, concurrency ${CONCURRENCY})`,
+          value: rate,
+          unit: 'msgs/s',
+          baseline,
+          ratio: rate / raw,
+          note: 'keyed jobs (order per chat) through BullmqJobQueue, PAKN read, rendering, delivered marks in Redis',
+        });
+      } finally {
+        await noop.close();
+      }
+
       // (2) Limiter accuracy at the default 30/s per bot (1/s per chat), counted where Telegram would count.
       const seconds = quick ? 10 : 60;
       const limited = await pipeline(workDir, 'limited', `${run}-lim`, {});
@@ -304,7 +340,7 @@ export const deliveryBench: BenchSuite = {
         await limited.close();
       }
     } finally {
-      for (const s of ['warm', 'raw', 'fast', 'lim']) await dropPrefix(`${run}-${s}`);
+      for (const s of ['warm', 'raw', 'fast', 'noop', 'lim']) await dropPrefix(`${run}-${s}`);
     }
     return figures;
   },
