@@ -152,8 +152,6 @@ export class PaknBot {
     const command = hasFiles ? undefined : parseCommand(text);
     if (command) return this.onCommand(dc, command);
 
-    // A message that is only a code: a lookup, at any point. Inside a dialog only a code with a valid
-    // check symbol counts, so an 8-letter word typed as a title is not taken for one.
     // The menu waiting for a pick is not work in progress: a message that is not one of its options is
     // handled as if nothing were open (a code, a reply to a request for information, free text).
     const menuOpen = dc.stack[0]?.id === D.Menu;
