@@ -20,7 +20,8 @@ export { EVENTS_QUEUE } from './queue-names';
  * - Jobs with a `rateKey` run one at a time per key, in enqueue order; a job that is retrying, delayed
  *   by RetryLaterError or enqueued with a delay holds back the later jobs of its key, and a dead one
  *   lets them go. Jobs waiting for their key's turn count as `delayed` in BullMQ's counts.
- * - Limits (`limiter`, `perKeyLimiter`) are exact sliding windows over job starts.
+ * - Limits (`limiter`, `perKeyLimiter`) are sliding windows over job starts, 5 % (≤ 50 ms) wider than
+ *   asked so that jitter between a start and the request it makes cannot break the limit.
  * - `close(timeoutMs)` stops fetching, lets running jobs finish until the timeout and puts the rest
  *   back to waiting without using an attempt. A process that dies mid-job: BullMQ takes the job again
  *   after its lock expires (30 s), the embedded queue after its lease expires (30 s).

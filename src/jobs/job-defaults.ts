@@ -40,3 +40,13 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   return String(err);
 }
+
+/**
+ * The window a limiter actually enforces: a little wider than asked. Limits are checked when a job
+ * starts, but what they protect (a chat API counting requests per second) sees the request a few
+ * milliseconds later, with jitter from Redis round trips and a busy event loop; without a margin two
+ * starts exactly one window apart can arrive less than a window apart. 5 % of the window, at most 50 ms.
+ */
+export function enforcedWindowMs(durationMs: number): number {
+  return Math.ceil(durationMs + Math.min(50, durationMs * 0.05));
+}

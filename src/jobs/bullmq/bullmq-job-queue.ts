@@ -14,6 +14,7 @@ import {
 } from '../../domain/ports';
 import { createLogger, type Logger } from '../../shared/logger';
 import {
+  enforcedWindowMs,
   DEFAULT_KEEP_COMPLETED_MS,
   DEFAULT_KEEP_DEAD_MS,
   errorMessage,
@@ -126,8 +127,8 @@ class AbandonedError extends Error {}
  *   it finishes. A sequence-number-with-lock scheme was rejected: one lost number (crash between INCR
  *   and add, or a duplicate add) would block the key forever.
  *   Note: a job enqueued with a delay keeps later jobs of the same key behind it.
- * - Limits are sliding windows over start times (exact: never more than `max` starts in any window of
- *   `durationMs`), per key and for the queue, kept in Redis. A job over the queue limit goes back to
+ * - Limits are sliding windows over start times (never more than `max` starts in any window of
+ *   `durationMs`, with a small margin: see enforcedWindowMs), per key and for the queue, kept in Redis. A job over the queue limit goes back to
  *   the head of the waiting list and fetching pauses (BullMQ `rateLimit`) until the window has room;
  *   a job whose key window is full is delayed until it has room; when a key's job finishes, the next
  *   one is woken when the key's window allows it.
@@ -410,9 +411,9 @@ export class BullmqJobQueue implements JobQueue {
         bullId,
         keyed ? 1 : 0,
         keyed ? (options.perKeyLimiter?.max ?? 0) : 0,
-        options.perKeyLimiter?.durationMs ?? 0,
+        enforcedWindowMs(options.perKeyLimiter?.durationMs ?? 0),
         options.limiter?.max ?? 0,
-        options.limiter?.durationMs ?? 0,
+        enforcedWindowMs(options.limiter?.durationMs ?? 0),
         `${bullId}:${randomUUID()}`,
       );
       if (verdict === 0) return true;
@@ -472,7 +473,7 @@ export class BullmqJobQueue implements JobQueue {
         this.key(queue, `keylog:${job.data.k}`),
         job.id!,
         options.perKeyLimiter?.max ?? 0,
-        options.perKeyLimiter?.durationMs ?? 0,
+        enforcedWindowMs(options.perKeyLimiter?.durationMs ?? 0),
       );
       if (!next) return;
       const [nextId, waitMs] = next;

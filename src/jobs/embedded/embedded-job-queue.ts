@@ -15,6 +15,7 @@ import {
 import { createLogger, type Logger } from '../../shared/logger';
 import {
   backoffDelay,
+  enforcedWindowMs,
   DEFAULT_KEEP_COMPLETED_MS,
   DEFAULT_KEEP_DEAD_MS,
   errorMessage,
@@ -103,14 +104,16 @@ class Consumer {
     readonly limiter: RateLimit | undefined,
     readonly perKeyLimiter: RateLimit | undefined,
   ) {
-    this.queueWindow = limiter ? new SlidingWindow(limiter.max, limiter.durationMs) : undefined;
+    this.queueWindow = limiter
+      ? new SlidingWindow(limiter.max, enforcedWindowMs(limiter.durationMs))
+      : undefined;
   }
 
   keyWindow(key: string): SlidingWindow | undefined {
     if (!this.perKeyLimiter) return undefined;
     let w = this.perKey.get(key);
     if (!w) {
-      w = new SlidingWindow(this.perKeyLimiter.max, this.perKeyLimiter.durationMs);
+      w = new SlidingWindow(this.perKeyLimiter.max, enforcedWindowMs(this.perKeyLimiter.durationMs));
       this.perKey.set(key, w);
     }
     return w;
