@@ -104,6 +104,11 @@ export interface StatsServiceOptions {
   cacheMaxEntries?: number;
 }
 
+interface NowFigures {
+  overdueByOwner: KeyCount[];
+  openDays: Array<{ day: string; count: number }>;
+}
+
 export interface StatsService {
   /** The report for the subtree of `scope` (an agency code; `vpcp` is everything). */
   report(scope: string, period: StatsPeriod): Promise<StatsReport>;
@@ -145,6 +150,29 @@ export function createStatsService(options: StatsServiceOptions): StatsService {
   const ttl = options.cacheTtlMs ?? 0;
   const maxEntries = options.cacheMaxEntries ?? 500;
   const cache = new Map<string, { at: number; report: Promise<StatsReport> }>();
+  // The figures "as of now" (overdue, backlog) do not depend on the period: one computation per scope serves
+  // every period a leader switches to within the time to live. They are also the dearest at scale.
+  const nowCache = new Map<string, { at: number; value: Promise<NowFigures> }>();
+
+  function nowFigures(scope: string, base: ComplaintFilter, now: Date): Promise<NowFigures> {
+    const compute = async (): Promise<NowFigures> => ({
+      overdueByOwner: await complaints.countBy('owner', { ...base, overdueAt: now }),
+      openDays: await complaints.countByDay(
+        'createdAt',
+        { ...base, status: [...OPEN_STATUSES] },
+        STATS_TIME_ZONE,
+      ),
+    });
+    if (ttl <= 0) return compute();
+    const hit = nowCache.get(scope);
+    if (hit && now.getTime() - hit.at < ttl) return hit.value;
+    const value = compute();
+    value.catch(() => nowCache.delete(scope));
+    nowCache.delete(scope);
+    nowCache.set(scope, { at: now.getTime(), value });
+    while (nowCache.size > maxEntries) nowCache.delete(nowCache.keys().next().value as string);
+    return value;
+  }
 
   async function compute(scope: string, period: StatsPeriod): Promise<StatsReport> {
     const now = clock.now();
@@ -164,12 +192,7 @@ export function createStatsService(options: StatsServiceOptions): StatsService {
     const times = await complaints.answerTimes(answered);
     const answeredByOwner = await complaints.countBy('owner', answered);
     const onTimeByOwner = await complaints.countBy('owner', { ...answered, answeredOnTime: true });
-    const overdueByOwner = await complaints.countBy('owner', { ...base, overdueAt: now });
-    const openDays = await complaints.countByDay(
-      'createdAt',
-      { ...base, status: [...OPEN_STATUSES] },
-      STATS_TIME_ZONE,
-    );
+    const { overdueByOwner, openDays } = await nowFigures(scope, base, now);
     const agencies = options.listAgencies ? await options.listAgencies() : [];
 
     // Defence in depth: whatever a store returns, nothing outside the caller's subtree is reported.

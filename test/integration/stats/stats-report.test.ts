@@ -251,6 +251,11 @@ function statsReportSuite(factory: StoreFactory): void {
     expect(first).toBeGreaterThan(0);
     expect(calls).toBe(first);
     expect(b).toBe(a);
+    // Another period recomputes the period's figures but reuses the ones "as of now" (overdue, backlog).
+    const c = await cached.report('btc', march('week'));
+    expect(calls - first).toBe(first - 2);
+    expect(c.totals.overdueNow).toBe(a.totals.overdueNow);
+    expect(c.backlogByAge).toEqual(a.backlogByAge);
   });
 }
 
