@@ -1,4 +1,5 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { conversationStateKey, userStateKey } from '../src/application/citizen/chat-state';
 import type { ConversationStorage, StoreItem } from '../src/domain/ports/conversation-storage';
 
 interface Slot {
@@ -28,7 +29,9 @@ export class StateBag {
       const a = ctx.activity;
       if (!a.channelId || !a.conversation?.id)
         throw new Error('activity has no channelId or conversation.id');
-      return `${a.channelId}/conversations/${a.conversation.id}/${namespace}`;
+      return namespace === 'ConversationState'
+        ? conversationStateKey(a.channelId, a.conversation.id)
+        : `${a.channelId}/conversations/${a.conversation.id}/${namespace}`;
     });
   }
 
@@ -37,7 +40,9 @@ export class StateBag {
     return new StateBag(storage, (ctx) => {
       const a = ctx.activity;
       if (!a.channelId || !a.from?.id) throw new Error('activity has no channelId or from.id');
-      return `${a.channelId}/users/${a.from.id}/${namespace}`;
+      return namespace === 'UserState'
+        ? userStateKey(a.channelId, a.from.id)
+        : `${a.channelId}/users/${a.from.id}/${namespace}`;
     });
   }
 

@@ -1,5 +1,6 @@
 export * from './accept-file';
 export * from './captcha';
+export * from './chat-state';
 export * from './contact';
 export * from './identity-document';
 export * from './lookup-complaint';

@@ -1,3 +1,4 @@
+import { forgetChatState } from '../../../src/application/citizen/chat-state';
 import { createHarness, type Harness } from './bot-harness';
 import { walkTo } from './walk';
 
@@ -33,6 +34,17 @@ describe('conversation state', () => {
       .prepare('SELECT data FROM conversation_state WHERE key = ?')
       .get('telegram/conversations/c1/ConversationState') as { data: string };
     expect(row.data).not.toContain('Trần Thị Bình');
+  });
+
+  it('should forget the remembered contact details when the chat state is erased', async () => {
+    const chat = h.chat({ conversationId: 'c9', userId: 'u9' });
+    await walkTo(chat, 'review');
+    await chat.say('Gửi PAKN');
+    const c = (await h.stores.complaints.getByCode(h.stored[0]!))!;
+    await forgetChatState(h.stores.conversations, c.channelRef);
+    expect(Object.keys(stateSizes(h))).toEqual([]);
+    // Asked afresh: no "use last time's details?" offer.
+    expect(await walkTo(chat, 'name')).toContain('Nhập họ và tên');
   });
 
   it('should look a code up from the menu entry', async () => {
