@@ -52,6 +52,7 @@ export function renderChatPage(locale: Locale, maxFileBytes: number): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${s('title')}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/chat/chat.css">
 </head>
 <body>
