@@ -56,7 +56,10 @@ export function choiceOptions(
   };
 }
 
-/** Index of the choice the text names: its number, its label, value or a synonym (folded); -1 if none. */
+/**
+ * Index of the choice the text names: its number, its label, value or a synonym (folded), or whole words
+ * of exactly one label; -1 if none.
+ */
 export function matchChoice(text: string, choices: readonly Choice[]): number {
   const t = text.trim();
   const num = /^(\d{1,2})[.)]?$/.exec(t);
@@ -66,12 +69,20 @@ export function matchChoice(text: string, choices: readonly Choice[]): number {
   }
   const folded = foldText(t.replace(/[.!?]+$/, ''));
   if (!folded) return -1;
-  return choices.findIndex(
+  const exact = choices.findIndex(
     (c) =>
       foldText(c.value) === folded ||
       (typeof c.action?.title === 'string' && foldText(c.action.title) === folded) ||
       (c.synonyms ?? []).some((s) => foldText(s) === folded),
   );
+  if (exact >= 0 || folded.length < 3) return exact;
+  // Part of one option's text ("Hà Nội" for "UBND TP Hà Nội"), when no other option contains it too.
+  const partial = choices
+    .map((c, i) =>
+      typeof c.action?.title === 'string' && ` ${foldText(c.action.title)} `.includes(` ${folded} `) ? i : -1,
+    )
+    .filter((i) => i >= 0);
+  return partial.length === 1 ? partial[0]! : -1;
 }
 
 /**

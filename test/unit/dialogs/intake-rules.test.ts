@@ -42,6 +42,23 @@ describe('intake rules', () => {
     expect(c.content).toBe(`${'a'.repeat(2000)}\n${'c'.repeat(999)}`);
   });
 
+  it('should take an agency by part of its name, and /skip as "don\'t know"', async () => {
+    const chat = h.chat();
+    await walkTo(chat, 'agency');
+    expect(await chat.sayText('ha noi')).toContain('Bước 3/7');
+    await chat.sayText('/cancel');
+    await walkTo(chat, 'agency');
+    expect(await chat.sayText('Bộ')).toContain('chưa hiểu');
+    expect(await chat.sayText('/skip')).toContain('Bước 3/7');
+    await chat.sayText('Tiêu đề');
+    await chat.sayText('Nội dung');
+    await chat.sayText('xong');
+    await chat.sayText('/skip');
+    await chat.sayText('Trần Thị Bình');
+    await chat.sayText('0987654321');
+    expect(await chat.sayText('/skip')).toContain('Văn phòng Chính phủ sẽ chuyển');
+  });
+
   it('should refuse an empty /done, a skipped title and a too long title with the numbers', async () => {
     const chat = h.chat();
     await walkTo(chat, 'title');
