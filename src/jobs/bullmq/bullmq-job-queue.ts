@@ -149,7 +149,11 @@ export class BullmqJobQueue implements JobQueue {
     this.base = redisOptionsFrom(options.connection);
     // Commands fail fast while Redis is away (the caller retries: the outbox keeps events); the
     // client reconnects by itself.
-    this.redis = new IORedis({ ...this.base, maxRetriesPerRequest: 1 }) as IORedis & PaknCommands;
+    this.redis = new IORedis({
+      ...this.base,
+      maxRetriesPerRequest: 1,
+      enableAutoPipelining: true,
+    }) as IORedis & PaknCommands;
     this.redis.on('error', (err) => this.logError('redis', err));
     this.redis.defineCommand('paknEnqueueOrder', { numberOfKeys: 4, lua: ENQUEUE_ORDER_LUA });
     this.redis.defineCommand('paknGate', { numberOfKeys: 5, lua: GATE_LUA });
