@@ -1,4 +1,5 @@
 import { createHarness, fileActivity, inbound, PNG, type Harness } from './bot-harness';
+import { WALK_EN, WALK_STEPS, walkTo } from './walk';
 
 describe('intake in English on the web chat (captcha)', () => {
   let h: Harness;
@@ -95,6 +96,14 @@ describe('intake in English on the web chat (captcha)', () => {
     await chat.sayText('Some content');
     expect(await chat.sayText('cancel')).toContain('Cancelled. Nothing from this session was kept');
     expect(await chat.sayText('/done')).toContain('1. Send a new PAKN');
+    expect(h.stored).toHaveLength(0);
+  });
+
+  it.each(WALK_STEPS)('should keep nothing when cancelled at step %s (English)', async (step) => {
+    const chat = h.chat({ channelId: 'telegram', locale: 'en-GB' });
+    await walkTo(chat, step, WALK_EN);
+    expect(await chat.sayText('/cancel')).toContain('Cancelled. Nothing from this session was kept');
+    expect(await chat.sayText('hello')).toContain('1. Send a new PAKN');
     expect(h.stored).toHaveLength(0);
   });
 
