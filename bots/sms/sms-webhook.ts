@@ -158,7 +158,7 @@ export async function smsWebhook(app: FastifyInstance, options: SmsWebhookOption
   const refuse = (reply: FastifyReply, status: number, key: string) =>
     reply.status(status).send({ ok: false, error: key });
 
-  app.post('/webhooks/sms', { schema: { hide: true } }, async (req: FastifyRequest, reply: FastifyReply) => {
+  const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     if (
       !isAuthentic(
         secret,
@@ -220,5 +220,15 @@ export async function smsWebhook(app: FastifyInstance, options: SmsWebhookOption
     }
     logger.info({ found: Boolean(complaint), day: localDate(new Date(now)) }, 'inbound SMS answered');
     return { ok: true };
+  };
+  // Request logs off (warn and above only): the GET form carries the secret in its URL, and the
+  // shared request serializer does not scrub `secret=`.
+  app.post('/webhooks/sms', { schema: { hide: true }, logLevel: 'warn' }, handle);
+  // eSMS delivers inbound (MO) messages as a GET with query fields and no documented signature
+  // (CHANNELS.md §4.3): the secret goes in the URL (`?secret=`).
+  app.get('/webhooks/sms', { schema: { hide: true }, logLevel: 'warn' }, (req, reply) => {
+    const { secret: _secret, ...fields } = (req.query ?? {}) as Record<string, unknown>;
+    req.body = fields;
+    return handle(req, reply);
   });
 }

@@ -141,6 +141,23 @@ describe('POST /webhooks/sms: status by SMS', () => {
     expect(sent[2]!.text).toContain('Gui ma tra cuu PAKN');
   });
 
+  it('should take eSMS inbound messages as a GET with the secret in the URL', async () => {
+    const c = await createComplaint(kit, { channel: 'sms', chatId: '0911222333' });
+    const q = (secret: string, id: string) =>
+      new URLSearchParams({
+        secret,
+        sender: '84911222333',
+        content: `TRACUU ${c.code}`,
+        serviceNumber: '8079',
+        smsid: id,
+      }).toString();
+    expect((await fetch(`${base}/webhooks/sms?${q('nope', 'e1')}`)).status).toBe(401);
+    expect((await fetch(`${base}/webhooks/sms?${q(SECRET, 'e2')}`)).status).toBe(200);
+    await replyTo(1);
+    expect(sent[0]!.to).toBe('0911222333');
+    expect(sent[0]!.text).toContain(`PAKN ${formatTrackingCode(c.code)}: Da tiep nhan`);
+  });
+
   it('should stop answering a sender that guesses too many codes', async () => {
     for (let i = 0; i < 7; i++) {
       expect(
