@@ -21,7 +21,7 @@ import { dropDraft } from './services';
 import { BatchedStorage } from './batched-storage';
 import { StateBag, isETagConflict } from './state-bag';
 import { replyStatus } from './status-reply';
-import { channelRefOf, errorText, localeOf, tOf, TURN_COMMITTED, TURN_LOCALE } from './turn';
+import { channelRefOf, errorText, tOf, TURN_COMMITTED, TURN_LOCALE } from './turn';
 import { localeFromHint, parseCommand, type Command } from './vocabulary';
 
 /** How often a turn is run again after its state write lost an eTag race. */
@@ -441,6 +441,3 @@ export class PaknBot {
     );
   }
 }
-
-/** Used by tests and channels that want the language a turn was answered in. */
-export { localeOf };

@@ -114,6 +114,12 @@ describe('intake in English on the web chat (captcha)', () => {
     expect(h.stored).toHaveLength(1);
   });
 
+  it('should greet in the language hinted by the channel, Vietnamese when the hint is neither', async () => {
+    expect(await h.chat({ locale: 'en-US' }).sayText('/start')).toContain('Hello!');
+    expect(await h.chat({ locale: 'fr-FR' }).sayText('/start')).toContain('Xin chào');
+    expect(await h.chat({ locale: 'vi' }).sayText('/start')).toContain('Xin chào');
+  });
+
   it('should switch language with /lang and remember it', async () => {
     const chat = h.chat({ channelId: 'zalo', locale: 'vi-VN' });
     expect(await chat.sayText('/start')).toContain('Xin chào');
