@@ -1,10 +1,13 @@
 import { AppError, LimitError } from '../src/domain/errors';
 
-/** A file a chat pointed to could not be fetched (expired link, channel down). */
+/**
+ * A file a chat pointed to could not be fetched (expired link, channel down). No cause is kept: the
+ * URL of a Telegram file contains the bot token.
+ */
 export class FileDownloadError extends AppError {
   readonly key = 'web:channel.file_download_failed';
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, {}, options);
+  constructor(message: string) {
+    super(message, {});
   }
 }
 
@@ -33,7 +36,7 @@ export async function downloadBounded(
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
   } catch (err) {
-    throw new FileDownloadError(`download failed: ${(err as Error).name}`, { cause: err });
+    throw new FileDownloadError(`download failed: ${(err as Error).name}`);
   }
   if (!res.ok || !res.body) {
     await res.body?.cancel().catch(() => undefined);
@@ -60,7 +63,7 @@ export async function downloadBounded(
     }
   } catch (err) {
     if (err instanceof LimitError) throw err;
-    throw new FileDownloadError(`download interrupted: ${(err as Error).name}`, { cause: err });
+    throw new FileDownloadError(`download interrupted: ${(err as Error).name}`);
   }
   return Buffer.concat(chunks, total);
 }

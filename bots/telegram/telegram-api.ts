@@ -60,6 +60,10 @@ export class TelegramApi {
   }
 }
 
+/**
+ * No `cause` is attached: telegraf's errors carry the request payload (the citizen's message text) and
+ * fetch errors may carry the URL with the bot token, and error causes end up in logs.
+ */
 export function toChannelSendError(err: unknown): ChannelSendError {
   if (err instanceof ChannelSendError) return err;
   if (err instanceof TelegramError) {
@@ -71,20 +75,12 @@ export function toChannelSendError(err: unknown): ChannelSendError {
         'rate_limited',
         err.message,
         Number.isFinite(after) && after >= 0 ? after * 1000 : 1000,
-        { cause: err },
       );
     }
-    if (code >= 500)
-      return new ChannelSendError('telegram', 'transient', err.message, undefined, { cause: err });
-    return new ChannelSendError('telegram', 'permanent', err.message, undefined, { cause: err });
+    if (code >= 500) return new ChannelSendError('telegram', 'transient', err.message);
+    return new ChannelSendError('telegram', 'permanent', err.message);
   }
   // Timeouts (AbortError/TimeoutError) and network failures (node-fetch FetchError): worth retrying.
   const e = err as { name?: string; message?: string; type?: string };
-  return new ChannelSendError(
-    'telegram',
-    'transient',
-    `${e.name ?? 'Error'}: ${e.type ?? ''}`.trim(),
-    undefined,
-    { cause: err },
-  );
+  return new ChannelSendError('telegram', 'transient', `${e.name ?? 'Error'}: ${e.type ?? ''}`.trim());
 }

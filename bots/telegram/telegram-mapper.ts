@@ -43,7 +43,7 @@ function inboundFile(api: TelegramApi, fileId: string, meta: Omit<InboundFile, '
             Math.min(maxBytes, TELEGRAM_DOWNLOAD_MAX),
           );
         }
-        throw new FileDownloadError('getFile failed', { cause: err });
+        throw new FileDownloadError('getFile failed');
       }
       if (file.file_size !== undefined && file.file_size > maxBytes)
         throw fileTooLarge(file.file_size, maxBytes);

@@ -3,6 +3,8 @@ import { renderTurnForZalo, withNumberedChoices } from '../../../bots/zalo/zalo-
 import { largestPhoto } from '../../../bots/telegram/telegram-mapper';
 import { zaloSignature, verifyZaloSignature } from '../../../bots/zalo/zalo-signature';
 import { safeEqual } from '../../../bots/inbound-once';
+import { toChannelSendError } from '../../../bots/telegram/telegram-api';
+import { TelegramError } from 'telegraf';
 
 describe('channel formatting', () => {
   it('should split without separators at the limit and never inside a surrogate pair', () => {
@@ -67,5 +69,16 @@ describe('channel formatting', () => {
     expect(safeEqual('abc', 'abc')).toBe(true);
     expect(safeEqual('abc', 'abcd')).toBe(false);
     expect(safeEqual(undefined, 'abc')).toBe(false);
+  });
+
+  it('should keep the citizen’s text and the token out of Telegram send errors (they get logged)', () => {
+    const raw = new TelegramError(
+      { error_code: 400, description: 'Bad Request: chat not found' },
+      { method: 'sendMessage', payload: { chat_id: 1, text: 'SĐT của tôi 0912345678' } },
+    );
+    const err = toChannelSendError(raw);
+    expect(err.kind).toBe('permanent');
+    expect(err.cause).toBeUndefined();
+    expect(JSON.stringify({ ...err, message: err.message })).not.toContain('0912345678');
   });
 });
