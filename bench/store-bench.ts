@@ -354,6 +354,15 @@ export const storeBench: BenchSuite = {
     stores.db.pragma('cache_size = -524288');
     const sampleCodes: string[] = [];
     const loadStart = Date.now();
+    // The secondary indexes of `complaints` are set aside during the load and rebuilt from their own
+    // definitions afterwards (a sort each, instead of a million scattered inserts into each). Rebuilt
+    // indexes are packed tighter than ones grown row by row; the unique code index stays throughout.
+    const secondary = stores.db
+      .prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'complaints' AND sql IS NOT NULL",
+      )
+      .all() as Array<{ name: string; sql: string }>;
+    for (const ix of secondary) stores.db.exec(`DROP INDEX "${ix.name}"`);
     for (let done = 0; done < total;) {
       const n = Math.min(20_000, total - done);
       const rows: Complaint[] = [];
@@ -366,12 +375,14 @@ export const storeBench: BenchSuite = {
       done += n;
       if (done % 200_000 === 0 || done === total) log(`loaded ${done} PAKN`);
     }
+    for (const ix of secondary) stores.db.exec(ix.sql);
+    log(`rebuilt ${secondary.length} indexes`);
     const loadS = (Date.now() - loadStart) / 1000;
     figures.push({
       name: `bulk load of ${total} PAKN`,
       value: total / loadS,
       unit: 'rows/s',
-      note: `${loadS.toFixed(0)} s`,
+      note: `${loadS.toFixed(0)} s, batches of 20,000 through the adapter's insert statements, secondary indexes rebuilt after`,
     });
     // Reopen as a server start would: migrations are a no-op and PRAGMA optimize refreshes planner statistics.
     await stores.close();
