@@ -80,7 +80,7 @@ describe('end to end on every channel (real app, fake channel APIs)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('should file a PAKN on Telegram with a photo and a shared phone, then look it up by code', async () => {
+  it('should file a PAKN on Telegram with a photo and a shared phone, look it up by code, then answer a request for information', async () => {
     const chat = 5001;
     let seen = 0;
     const say = async (update: object): Promise<string> => {
@@ -125,6 +125,32 @@ describe('end to end on every channel (real app, fake channel APIs)', () => {
     const status = await say(textUpdate(`/status ${code}`, u));
     expect(status).toContain(`PAKN ${code}`);
     expect(status).toContain('Trạng thái');
+
+    // An officer asks for more information; the citizen answers in the same chat, with a photo.
+    const c = (await deps.stores.complaints.getByCode(stored!.code))!;
+    const at = new Date();
+    await deps.stores.complaints.update(c.code, c.version, {
+      at,
+      status: 'awaiting_info',
+      appendHistory: [
+        {
+          id: 'req-e2e',
+          at,
+          type: 'info_requested',
+          actor: { kind: 'officer', id: 'o1', agency: 'vpcp' },
+          note: 'Xin gửi ảnh cột đèn.',
+        },
+      ],
+    });
+    const asked = await say(textUpdate('Tôi gửi ảnh cột đèn.', u));
+    expect(asked).toContain(`Bổ sung cho PAKN ${code}`);
+    tg.addFile('photo-2', PNG, 'photos/file_2.png');
+    expect(await say(photoUpdate('photo-2', { ...u, size: PNG.length }))).toContain('(1/5)');
+    expect(await say(textUpdate('xong', u))).toContain(`Đã bổ sung thông tin vào PAKN ${code}`);
+    const after = (await deps.stores.complaints.getByCode(stored!.code))!;
+    expect(after.status).toBe('processing');
+    expect(after.supplements).toHaveLength(1);
+    expect(after.supplements[0]!.attachments).toHaveLength(1);
   });
 
   it('should file a PAKN on Zalo with an image, then look it up by code', async () => {
