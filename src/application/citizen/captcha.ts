@@ -12,8 +12,8 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
  * call-back or SMS) if that matters for a deployment.
  */
 
-// No 0/O, 1/I/L, 8/B, 6/G, S: shapes that look alike after distortion.
-export const CAPTCHA_ALPHABET = '234579ACDEFHJKMNPRTUWXYZ';
+// No 0/O/D, 1/I/L, 8/B, 6/G, S, J/U: shapes that look alike once drawn in segments and distorted.
+export const CAPTCHA_ALPHABET = '234579ACEFHKMNPRTUWXYZ';
 
 // Segment end points on a 2×4 grid.
 // prettier-ignore
@@ -37,11 +37,9 @@ const GLYPHS: Record<string, string> = {
   '9': 'a1 a2 f b g1 g2 c d1 d2',
   A: 'a1 a2 b c e f g1 g2',
   C: 'a1 a2 f e d1 d2',
-  D: 'a1 a2 b c d1 d2 i l',
   E: 'a1 a2 f e d1 d2 g1',
   F: 'a1 a2 f e g1',
   H: 'f e b c g1 g2',
-  J: 'b c d1 d2 e',
   K: 'f e g1 j m',
   M: 'f e b c h j',
   N: 'f e b c h m',
@@ -109,10 +107,13 @@ export function renderCaptchaSvg(
   const width = text.length * cell + 30;
   const height = 70;
   const rnd = (lo: number, hi: number): number => lo + (random(1000) / 1000) * (hi - lo);
+  // Each channel drawn from a range: dark glyphs, lighter noise, so the text keeps its contrast.
+  const color = (lo: number, hi: number): string =>
+    `#${[0, 1, 2].map(() => Math.round(rnd(lo, hi)).toString(16).padStart(2, '0')).join('')}`;
   const parts: string[] = [];
   for (let n = 0; n < 7; n++) {
     parts.push(
-      `<path d="M${rnd(0, width).toFixed(1)} ${rnd(0, height).toFixed(1)} Q${rnd(0, width).toFixed(1)} ${rnd(0, height).toFixed(1)} ${rnd(0, width).toFixed(1)} ${rnd(0, height).toFixed(1)}" stroke="#${(0x555555 + random(0x777777)).toString(16)}" stroke-width="${rnd(1, 2.2).toFixed(1)}" fill="none"/>`,
+      `<path d="M${rnd(0, width).toFixed(1)} ${rnd(0, height).toFixed(1)} Q${rnd(0, width).toFixed(1)} ${rnd(0, height).toFixed(1)} ${rnd(0, width).toFixed(1)} ${rnd(0, height).toFixed(1)}" stroke="${color(0x80, 0xc8)}" stroke-width="${rnd(1, 1.8).toFixed(1)}" fill="none"/>`,
     );
   }
   [...text].forEach((ch, idx) => {
@@ -131,9 +132,9 @@ export function renderCaptchaSvg(
       const j = (): string => rnd(-1.6, 1.6).toFixed(1);
       return `<line x1="${(x1 * sx).toFixed(1)}" y1="${(y1 * sy).toFixed(1)}" x2="${(x2 * sx).toFixed(1)}" y2="${(y2 * sy).toFixed(1)}" transform="translate(${j()} ${j()})"/>`;
     });
-    const color = `#${(0x101010 + random(0x404040)).toString(16)}`;
+    const ink = color(0x08, 0x68);
     parts.push(
-      `<g transform="translate(${ox.toFixed(1)} ${oy.toFixed(1)}) rotate(${rot.toFixed(1)} ${sx} ${2 * sy}) skewX(${skew.toFixed(1)})" stroke="${color}" stroke-width="${rnd(2.6, 3.6).toFixed(1)}" stroke-linecap="round">${lines.join('')}</g>`,
+      `<g transform="translate(${ox.toFixed(1)} ${oy.toFixed(1)}) rotate(${rot.toFixed(1)} ${sx} ${2 * sy}) skewX(${skew.toFixed(1)})" stroke="${ink}" stroke-width="${rnd(2.6, 3.6).toFixed(1)}" stroke-linecap="round">${lines.join('')}</g>`,
     );
   });
   for (let n = 0; n < 40; n++) {
