@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EnqueueOptions } from '../domain/ports';
+import { scrubText } from '../shared/logger';
 
 /** Defaults shared by both adapters, so a job behaves the same whichever queue runs it. */
 export const DEFAULT_ATTEMPTS = 5;
@@ -49,4 +50,9 @@ export function errorMessage(err: unknown): string {
  */
 export function enforcedWindowMs(durationMs: number): number {
   return Math.ceil(durationMs + Math.min(50, durationMs * 0.05));
+}
+
+/** An error's message fit for the logs: handler errors may quote an address or a phone number. */
+export function logSafeMessage(err: unknown): string {
+  return scrubText(errorMessage(err));
 }

@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../domain/events';
 import type { ComplaintStore, JobQueue, NewJob } from '../domain/ports';
 import { createLogger, type Logger } from '../shared/logger';
-import { errorMessage } from './job-defaults';
+import { logSafeMessage } from './job-defaults';
 import { EVENTS_QUEUE } from './queue-names';
 
 export interface OutboxRelayOptions {
@@ -112,7 +112,7 @@ export class OutboxRelay {
         // First failure and then every tenth, so an outage does not flood the log.
         if (this.failures === 1 || this.failures % 10 === 0) {
           this.logger.warn(
-            { err: errorMessage(err), failures: this.failures, retryInMs: next },
+            { err: logSafeMessage(err), failures: this.failures, retryInMs: next },
             'outbox relay failed; events stay in the outbox',
           );
         }

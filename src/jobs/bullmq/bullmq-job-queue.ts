@@ -18,6 +18,7 @@ import {
   DEFAULT_KEEP_COMPLETED_MS,
   DEFAULT_KEEP_DEAD_MS,
   errorMessage,
+  logSafeMessage,
   resolveEnqueue,
 } from '../job-defaults';
 import { ENQUEUE_ORDER_LUA, GATE_LUA, REAP_LUA, RELEASE_LUA, STILL_PARKED_LUA } from './redis-scripts';
@@ -259,7 +260,7 @@ export class BullmqJobQueue implements JobQueue {
     worker.on('failed', (job, err) => {
       if (job && (job.finishedOn !== undefined || err instanceof UnrecoverableError)) {
         this.logger.warn(
-          { queue, jobId: job.data?.i, name: job.name, attempts: job.attemptsMade, err: errorMessage(err) },
+          { queue, jobId: job.data?.i, name: job.name, attempts: job.attemptsMade, err: logSafeMessage(err) },
           'job dead-lettered',
         );
       }
@@ -549,7 +550,7 @@ export class BullmqJobQueue implements JobQueue {
     const now = Date.now();
     if (now - (this.lastErrorLog.get(source) ?? 0) < 5000) return;
     this.lastErrorLog.set(source, now);
-    this.logger.error({ source, err: errorMessage(err) }, 'job queue error');
+    this.logger.error({ source, err: logSafeMessage(err) }, 'job queue error');
   }
 }
 

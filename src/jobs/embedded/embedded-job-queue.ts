@@ -12,13 +12,14 @@ import {
   type ProcessOptions,
   type RateLimit,
 } from '../../domain/ports';
-import { createLogger, type Logger } from '../../shared/logger';
+import { createLogger, scrubText, type Logger } from '../../shared/logger';
 import {
   backoffDelay,
   enforcedWindowMs,
   DEFAULT_KEEP_COMPLETED_MS,
   DEFAULT_KEEP_DEAD_MS,
   errorMessage,
+  logSafeMessage,
   resolveEnqueue,
 } from '../job-defaults';
 import { SlidingWindow } from './sliding-window';
@@ -271,6 +272,7 @@ export class EmbeddedJobQueue implements JobQueue {
   }
 
   async listDead(queue: string, limit = 100): Promise<DeadJob[]> {
+    this.flush();
     const rows = this.sql.listDead.all(queue, Math.max(1, limit)) as JobRow[];
     return rows.map((row) => ({
       ...this.info(row),
@@ -281,6 +283,7 @@ export class EmbeddedJobQueue implements JobQueue {
   }
 
   async retryDead(queue: string, jobId: string): Promise<boolean> {
+    this.flush();
     const changed = this.db
       .transaction(() => {
         const ord = (this.sql.maxOrd.get()?.m ?? 0) + 1;
@@ -387,7 +390,7 @@ export class EmbeddedJobQueue implements JobQueue {
       // Full batch taken and slots left: there may be more due right now.
       if (claimed.length > 0 && c.running.size < c.concurrency) nextMs = 0;
     } catch (err) {
-      this.logger.error({ queue: c.queue, err: errorMessage(err) }, 'job queue poll failed');
+      this.logger.error({ queue: c.queue, err: logSafeMessage(err) }, 'job queue poll failed');
     }
     if (!this.closing) {
       clearTimeout(c.timer);
@@ -426,7 +429,7 @@ export class EmbeddedJobQueue implements JobQueue {
         const reason = errorMessage(err);
         if (err instanceof PermanentJobError || made >= row.max_attempts) {
           this.logger.warn(
-            { queue: row.queue, jobId: row.id, name: row.name, attempts: made, err: reason },
+            { queue: row.queue, jobId: row.id, name: row.name, attempts: made, err: scrubText(reason) },
             'job dead-lettered',
           );
           this.write(() => this.sql.dead.run(made, reason, now, row.seq, token));
@@ -464,7 +467,7 @@ export class EmbeddedJobQueue implements JobQueue {
         .immediate();
     } catch (err) {
       // The jobs stay active; their leases expire and they run again (at least once).
-      this.logger.error({ err: errorMessage(err), jobs: ops.length }, 'job queue write failed');
+      this.logger.error({ err: logSafeMessage(err), jobs: ops.length }, 'job queue write failed');
     }
   }
 
@@ -479,7 +482,7 @@ export class EmbeddedJobQueue implements JobQueue {
         })
         .immediate();
     } catch (err) {
-      this.logger.error({ err: errorMessage(err) }, 'job lease renewal failed');
+      this.logger.error({ err: logSafeMessage(err) }, 'job lease renewal failed');
     }
   }
 
@@ -491,7 +494,7 @@ export class EmbeddedJobQueue implements JobQueue {
         now - (this.options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS),
       );
     } catch (err) {
-      this.logger.error({ err: errorMessage(err) }, 'job purge failed');
+      this.logger.error({ err: logSafeMessage(err) }, 'job purge failed');
     }
   }
 
