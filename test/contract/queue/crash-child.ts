@@ -1,6 +1,6 @@
 /**
- * Run by the contract suite as a separate process: enqueues one job, starts it, says STARTED and
- * hangs until the test kills it with SIGKILL (a crash, not a shutdown).
+ * Run by the contract suite as a separate process: enqueues two jobs of one key, starts the first,
+ * says STARTED and hangs until the test kills it with SIGKILL (a crash, not a shutdown).
  * argv: bullmq <redisUrl> <prefix> <queue> | embedded <dbFile> <queue>
  */
 import Database from 'better-sqlite3';
@@ -22,7 +22,9 @@ async function main(): Promise<void> {
     queue = new EmbeddedJobQueue(db, { leaseMs: 1000, pollIntervalMs: 20 });
     name = b!;
   }
-  await queue.enqueue(name, 'x', { v: 'x' }, { jobId: 'crash-1', attempts: 1 });
+  await queue.enqueue(name, 'x', { v: 'x' }, { jobId: 'crash-1', attempts: 1, rateKey: 'chat-9' });
+  // Behind it in its key: must wait for crash-1's second run, then follow it.
+  await queue.enqueue(name, 'x', { v: 'y' }, { jobId: 'crash-2', attempts: 1, rateKey: 'chat-9' });
   queue.process(name, async () => {
     process.stdout.write('STARTED\n');
     await new Promise(() => undefined);

@@ -417,7 +417,7 @@ export function queueContract(kind: string, makeHarness: () => Promise<QueueHarn
       expect(seen.sort()).toEqual(['left-1', 'left-2', 'left-3']);
     });
 
-    it('a job whose process was killed mid-run is run again by another instance', async () => {
+    it('a job whose process was killed mid-run is run again by another instance, still first of its key', async () => {
       const name = qname();
       const child = spawn(
         process.execPath,
@@ -439,9 +439,10 @@ export function queueContract(kind: string, makeHarness: () => Promise<QueueHarn
       q.process(name, async (job) => {
         seen.push(job);
       });
-      await waitFor(() => seen.length === 1, 20_000, 'recovered job');
-      expect(seen[0]).toMatchObject({ id: 'crash-1', data: { v: 'x' } });
-      await waitFor(async () => (await q.counts(name)).completed === 1, 5000, 'completed');
+      await waitFor(() => seen.length === 2, 20_000, 'recovered jobs');
+      expect(seen.map((j) => j.id)).toEqual(['crash-1', 'crash-2']);
+      expect(seen[0]).toMatchObject({ data: { v: 'x' }, rateKey: 'chat-9' });
+      await waitFor(async () => (await q.counts(name)).completed === 2, 5000, 'completed');
     });
   });
 }
