@@ -49,6 +49,9 @@ export interface DeliverDeps {
  * jobs of the chat wait behind it, other chats go on); transient → rethrow (attempts with backoff);
  * permanent → PermanentJobError (dead-lettered at once, listed for an operator).
  */
+/** The contact was erased (personal-data request) after the notice was planned: nothing to do. */
+class NothingToSend extends Error {}
+
 export function toJobError(err: unknown): Error {
   if (err instanceof ChannelSendError) {
     if (err.kind === 'rate_limited') return new RetryLaterError(err.retryAfterMs ?? 1000, err.message);
@@ -99,7 +102,7 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
     if (route === 'email') {
       if (!deps.email) throw new PermanentJobError('email is not configured');
       const to = c.submitter.email;
-      if (!to) throw new PermanentJobError('the citizen has no e-mail address (erased?)');
+      if (!to) throw new NothingToSend('no e-mail address any more');
       const attachments = [];
       for (const f of rendered.files) {
         const content = await deps.files.get(f.storageKey);
@@ -119,7 +122,7 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
     if (route === 'sms') {
       if (!deps.sms) throw new PermanentJobError('SMS is not configured');
       const to = c.submitter.phone ?? (c.channelRef.channel === 'sms' ? c.channelRef.userId : undefined);
-      if (!to) throw new PermanentJobError('the citizen has no phone number (erased?)');
+      if (!to) throw new NothingToSend('no phone number any more');
       // A PAKN filed by SMS gets the full text only when short; answers stay a link either way.
       const out = await deps.sms.send({ to, text: rendered.sms, requestId: deliveryJobId(job) });
       return out.messageId;
@@ -221,6 +224,10 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
       try {
         messageId = await sendNotice(data, c);
       } catch (err) {
+        if (err instanceof NothingToSend) {
+          logger.info({ jobId: info.id, reason: err.message }, 'not sent: contact erased');
+          return;
+        }
         if (err instanceof ChannelSendError && err.kind === 'outside_window' && route === 'zalo') {
           await fallBack(data, c);
           await deps.log.markDelivered(info.id);
