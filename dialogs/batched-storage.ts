@@ -1,23 +1,23 @@
-import type { ConversationStorage, StoreItem, StoreItems } from '../src/domain/ports/conversation-storage';
+import type { ConversationStorage, StoreItems } from '../src/domain/ports/conversation-storage';
 import { isETagConflict } from './state-bag';
 
 interface PendingWrite {
-  key: string;
-  item: StoreItem;
+  changes: StoreItems;
+  keys: string[];
   resolve: () => void;
   reject: (err: unknown) => void;
 }
 
 /**
- * Group commit for conversation state: the state writes of turns that finish in the same event-loop
- * turn go to the store as one `write` (one transaction, one fsync on SQLite) instead of one each. When the
- * batch fails on an eTag conflict, its items are written one by one so only the conflicting turn sees the
- * error (and runs again). Two writes of one key never share a batch: the second waits for the next one.
- * Reads and deletes pass straight through.
+ * Group commit for conversation state: the `write`s of turns that finish in the same event-loop turn go
+ * to the store as one `write` (one transaction, one fsync on SQLite) instead of one each. Each caller's
+ * `write` stays a unit: when the batch fails on an eTag conflict, the units are written one by one, so only
+ * the conflicting turn sees the error (and runs again) and no unit is ever half written. Two writes that
+ * share a key never go in one batch: the later waits for the next one. Reads and deletes pass through.
  *
  * @remarks Only for a store whose multi-key `write` is all or nothing (SQLite: one transaction). With a
- * store that may write part of a batch before failing, the one-by-one retry could report a conflict for
- * an item that was in fact written, and its turn would run twice.
+ * store that may write part of a batch before failing, a unit could be reported as conflicting after part
+ * of it was written, and its turn would run twice.
  */
 export class BatchedStorage implements ConversationStorage {
   private queue: PendingWrite[] = [];
@@ -34,17 +34,12 @@ export class BatchedStorage implements ConversationStorage {
   }
 
   write(changes: StoreItems): Promise<void> {
-    const entries = Object.entries(changes);
-    if (entries.length === 0) return Promise.resolve();
-    return Promise.all(
-      entries.map(
-        ([key, item]) =>
-          new Promise<void>((resolve, reject) => {
-            this.queue.push({ key, item, resolve, reject });
-            this.schedule();
-          }),
-      ),
-    ).then(() => undefined);
+    const keys = Object.keys(changes);
+    if (keys.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ changes, keys, resolve, reject });
+      this.schedule();
+    });
   }
 
   private schedule(): void {
@@ -59,11 +54,11 @@ export class BatchedStorage implements ConversationStorage {
   private async flush(): Promise<void> {
     const batch: PendingWrite[] = [];
     const later: PendingWrite[] = [];
-    const keys = new Set<string>();
+    const taken = new Set<string>();
     for (const w of this.queue) {
-      if (keys.has(w.key)) later.push(w);
+      if (w.keys.some((k) => taken.has(k))) later.push(w);
       else {
-        keys.add(w.key);
+        for (const k of w.keys) taken.add(k);
         batch.push(w);
       }
     }
@@ -71,7 +66,7 @@ export class BatchedStorage implements ConversationStorage {
     if (later.length) this.schedule();
     if (batch.length === 0) return;
     try {
-      await this.inner.write(Object.fromEntries(batch.map((w) => [w.key, w.item])));
+      await this.inner.write(Object.assign({}, ...batch.map((w) => w.changes)) as StoreItems);
       for (const w of batch) w.resolve();
     } catch (err) {
       if (batch.length === 1 || !isETagConflict(err)) {
@@ -80,7 +75,7 @@ export class BatchedStorage implements ConversationStorage {
       }
       for (const w of batch) {
         try {
-          await this.inner.write({ [w.key]: w.item });
+          await this.inner.write(w.changes);
           w.resolve();
         } catch (one) {
           w.reject(one);

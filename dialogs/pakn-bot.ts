@@ -18,6 +18,7 @@ import { DialogIds as D, PromptIds as P } from './ids';
 import { addIntakeDialogs, ask } from './intake-dialogs';
 import type { BotServices, ConvoData, PaknBotDeps, Profile } from './services';
 import { dropDraft } from './services';
+import type { ConversationStorage } from '../src/domain/ports/conversation-storage';
 import { BatchedStorage } from './batched-storage';
 import { StateBag, isETagConflict } from './state-bag';
 import { replyStatus } from './status-reply';
@@ -42,6 +43,7 @@ export class PaknBot {
   private readonly convoState: StateBag;
   private readonly userState: StateBag;
   private readonly svc: BotServices;
+  private readonly storage: ConversationStorage;
 
   constructor(readonly deps: PaknBotDeps) {
     // Group commit needs all-or-nothing batches, which the SQLite store gives (one transaction); the
@@ -50,6 +52,7 @@ export class PaknBot {
       deps.stores.kind === 'sqlite'
         ? new BatchedStorage(deps.stores.conversations)
         : deps.stores.conversations;
+    this.storage = storage;
     this.convoState = StateBag.conversation(storage);
     this.userState = StateBag.user(storage);
     this.svc = {
@@ -87,21 +90,27 @@ export class PaknBot {
       await this.forgetIdleClock(turn);
       const committed = turn.turnState.get(TURN_COMMITTED) === true;
       try {
-        await this.convoState.save(turn, committed ? 'force' : 'optimistic');
-        await this.userState.save(turn, committed ? 'force' : 'optimistic');
+        await this.save(turn, committed ? 'force' : 'optimistic');
       } catch (err) {
         if (!isETagConflict(err)) throw err;
         if (attempt < MAX_TURN_ATTEMPTS) {
           this.deps.logger.debug({ attempt }, 'state changed during the turn; running it again');
           continue;
         }
-        await this.convoState.save(turn, 'force');
-        await this.userState.save(turn, 'force');
+        await this.save(turn, 'force');
       }
       if (outbox.length) await context.sendActivities(outbox);
       this.pruneHeldFiles();
       return;
     }
+  }
+
+  /** Conversation and user state of the turn in one write: both land, or neither does. */
+  private async save(turn: TurnContext, mode: 'optimistic' | 'force'): Promise<void> {
+    const changes = { ...this.convoState.changes(turn, mode), ...this.userState.changes(turn, mode) };
+    if (Object.keys(changes).length) await this.storage.write(changes);
+    this.convoState.saved(turn);
+    this.userState.saved(turn);
   }
 
   /**

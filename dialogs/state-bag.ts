@@ -1,6 +1,6 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { conversationStateKey, userStateKey } from '../src/application/citizen/chat-state';
-import type { ConversationStorage, StoreItem } from '../src/domain/ports/conversation-storage';
+import type { ConversationStorage, StoreItem, StoreItems } from '../src/domain/ports/conversation-storage';
 
 interface Slot {
   key: string;
@@ -13,7 +13,8 @@ interface Slot {
  * Turn-cached state over the ConversationStorage port (botbuilder's Storage shape), like botbuilder's
  * ConversationState/UserState and with the same keys, but saved with the eTag it was read with: botbuilder's
  * BotState writes with eTag `*` (last writer wins), which silently loses one of two concurrent turns. Here
- * the second save fails with an eTag conflict and PaknBot runs that turn again on fresh state.
+ * the second save fails with an eTag conflict and PaknBot runs that turn again on fresh state. PaknBot
+ * writes the conversation's and the user's changes of a turn in one `write`, so they land together or not at all.
  */
 export class StateBag {
   private readonly slotKey = Symbol('pakn.state');
@@ -78,17 +79,22 @@ export class StateBag {
   }
 
   /**
-   * Writes the turn's state if it changed. `optimistic` names the eTag read at the start of the turn,
-   * so a concurrent write in between makes this one fail; `force` overwrites.
+   * The turn's change to write, if the state changed: `{ key: item }` or `{}`. `optimistic` names the
+   * eTag read at the start of the turn, so a write in between makes the store refuse this one; `force`
+   * overwrites. Call `saved` once the store took it.
    */
-  async save(ctx: TurnContext, mode: 'optimistic' | 'force'): Promise<void> {
+  changes(ctx: TurnContext, mode: 'optimistic' | 'force'): StoreItems {
     const slot = ctx.turnState.get(this.slotKey) as Slot | undefined;
-    if (!slot) return;
+    if (!slot) return {};
     const json = JSON.stringify(slot.data);
-    if (json === slot.json) return;
+    if (json === slot.json) return {};
     const eTag = mode === 'force' || slot.eTag === undefined ? '*' : slot.eTag;
-    await this.storage.write({ [slot.key]: { ...(JSON.parse(json) as Record<string, unknown>), eTag } });
-    slot.json = json;
+    return { [slot.key]: { ...(JSON.parse(json) as Record<string, unknown>), eTag } };
+  }
+
+  saved(ctx: TurnContext): void {
+    const slot = ctx.turnState.get(this.slotKey) as Slot | undefined;
+    if (slot) slot.json = JSON.stringify(slot.data);
   }
 }
 

@@ -47,6 +47,20 @@ describe('BatchedStorage', () => {
     expect(inner.data.get('a')).toMatchObject({ v: 2 });
   });
 
+  it('should keep a multi-key write whole when another unit conflicts', async () => {
+    const inner = new MemoryStore();
+    await inner.write({ a: { v: 0 }, b: { v: 0 }, c: { v: 0 } });
+    const s = new BatchedStorage(inner);
+    const results = await Promise.allSettled([
+      s.write({ a: { v: 1, eTag: inner.data.get('a')!.eTag as string }, b: { v: 1, eTag: 'stale' } }),
+      s.write({ c: { v: 1, eTag: inner.data.get('c')!.eTag as string } }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    // a was fine on its own, but its unit failed: it is not written either.
+    expect(inner.data.get('a')).toMatchObject({ v: 0 });
+    expect(inner.data.get('c')).toMatchObject({ v: 1 });
+  });
+
   it('should fail only the write whose eTag is stale', async () => {
     const inner = new MemoryStore();
     await inner.write({ a: { v: 0 }, b: { v: 0 } });
