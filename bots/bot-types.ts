@@ -13,7 +13,7 @@ export interface TurnSerializer {
   run<T>(key: string, task: () => Promise<T>): Promise<T>;
 }
 
-/** The key turns are serialised on: channel + conversation. */
+/** The key turns are serialised on: channel + conversation (the same as dialogs' `turnKey`). */
 export function conversationKey(channel: string, conversationId: string): string {
-  return `${channel}:${conversationId}`;
+  return `${channel}/${conversationId}`;
 }
