@@ -13,7 +13,8 @@ import type { BenchFigure, BenchSuite } from './types';
  * Redis, same concurrency, same bulk size) as the baseline of the same run.
  */
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const CONCURRENCY = 100;
+// Worker concurrency for every variant (BENCH_QUEUE_CONCURRENCY to try others; 300 was no faster here).
+const CONCURRENCY = Number(process.env.BENCH_QUEUE_CONCURRENCY ?? 100);
 const BULK = 1000;
 
 async function dropPrefix(prefix: string): Promise<void> {
