@@ -64,13 +64,11 @@ export async function deliveryAdminRoutes(
       ? (req as unknown as { locale: 'vi' | 'en' }).locale
       : 'vi';
     const forbidden = () =>
-      reply
-        .status(403)
-        .send({
-          error: 'ForbiddenError',
-          key: 'errors.forbidden',
-          message: tFor(locale)('errors.forbidden'),
-        });
+      reply.status(403).send({
+        error: 'ForbiddenError',
+        key: 'errors.forbidden',
+        message: tFor(locale)('errors.forbidden'),
+      });
     // Without the officers' authentication mounted, nobody gets in.
     if (!app.hasDecorator('authenticate')) return forbidden();
     await (
@@ -146,13 +144,11 @@ export async function deliveryAdminRoutes(
         const locale = isLocale((req as { locale?: unknown }).locale)
           ? (req as unknown as { locale: 'vi' | 'en' }).locale
           : 'vi';
-        return reply
-          .status(404)
-          .send({
-            error: 'NotFoundError',
-            key: 'errors.not_found',
-            message: tFor(locale)('errors.not_found'),
-          });
+        return reply.status(404).send({
+          error: 'NotFoundError',
+          key: 'errors.not_found',
+          message: tFor(locale)('errors.not_found'),
+        });
       }
       return { retried: true };
     },
