@@ -32,9 +32,9 @@ const MAX_TEXT = 4000;
 /** A file name fit to show in the chat (the stored name is decided from the bytes, by the dialogs). */
 function displayName(name: string): string {
   const base = name.normalize('NFC').split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
   return (
     base
+      // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
       .trim()
       .slice(0, 100) || 'file'
