@@ -25,8 +25,8 @@ import { replyStatus } from './status-reply';
 import { channelRefOf, errorText, tOf, TURN_COMMITTED, TURN_LOCALE } from './turn';
 import { localeFromHint, parseCommand, type Command } from './vocabulary';
 
-/** How often a turn is run again after its state write lost an eTag race. */
-const MAX_TURN_ATTEMPTS = 3;
+/** How often a turn is run again after its state write lost an eTag race (one of N racing turns wins per round). */
+const MAX_TURN_ATTEMPTS = 10;
 
 /**
  * The PAKN conversation, the same for every channel. `run` takes one incoming activity: global
@@ -35,8 +35,8 @@ const MAX_TURN_ATTEMPTS = 3;
  *
  * Each turn's replies are held until its state is saved with the eTag it read; if another turn of the same
  * conversation wrote in between (two processes, or a channel that did not serialise), the turn is run
- * again on the fresh state and only then are replies sent. A turn that stored a PAKN is never re-run; its
- * state is then written over (the PAKN and its code are what matter).
+ * again on the fresh state and only then are replies sent. A turn that stored a PAKN or a supplement is
+ * never re-run; its state is written over (the PAKN and its code are what matter).
  */
 export class PaknBot {
   private readonly dialogs: DialogSet;
@@ -95,9 +95,14 @@ export class PaknBot {
         if (!isETagConflict(err)) throw err;
         if (attempt < MAX_TURN_ATTEMPTS) {
           this.deps.logger.debug({ attempt }, 'state changed during the turn; running it again');
+          // A little jitter, so turns that lost together do not collide again in lockstep.
+          await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 3 * attempt)));
           continue;
         }
-        await this.save(turn, 'force');
+        // Overwriting would silently lose another turn's change: give up on this one, visibly.
+        this.deps.logger.warn({ attempts: attempt }, 'state kept changing during the turn; dropped');
+        await context.sendActivity(tOf(turn)('errors.turn_failed'));
+        return;
       }
       if (outbox.length) await context.sendActivities(outbox);
       this.pruneHeldFiles();
