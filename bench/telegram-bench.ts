@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -204,7 +205,7 @@ export const telegramBench: BenchSuite = {
         unit: 'updates/s',
         target: '≥ 1000',
         pass: best >= 1000,
-        note: `open loop, ${durationMs / 1000} s per rate, replies sent to the fake Bot API; ${steps.join('; ')}${bestRun ? '' : ' (no rate passed)'}`,
+        note: `load average ${loadavg()[0]!.toFixed(1)} at the end; open loop, ${durationMs / 1000} s per rate, replies sent to the fake Bot API; ${steps.join('; ')}${bestRun ? '' : ' (no rate passed)'}`,
       });
 
       // 3. Status by code: replies/s against a bare Fastify route, same load generator, same run.
