@@ -92,6 +92,13 @@ export class PaknBot {
       try {
         await this.save(turn, committed ? 'force' : 'optimistic');
       } catch (err) {
+        if (committed) {
+          // The PAKN (or supplement) is durably stored: its code must reach the citizen even if the
+          // chat state could not be written.
+          this.deps.logger.error({ err }, 'state not saved after a stored PAKN; sending its replies anyway');
+          if (outbox.length) await context.sendActivities(outbox);
+          return;
+        }
         if (!isETagConflict(err)) throw err;
         if (attempt < MAX_TURN_ATTEMPTS) {
           this.deps.logger.debug({ attempt }, 'state changed during the turn; running it again');

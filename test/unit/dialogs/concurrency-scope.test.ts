@@ -101,6 +101,22 @@ describe('out of scope', () => {
 });
 
 describe('turn failures', () => {
+  it('should still show the code when the chat state cannot be saved after the PAKN was stored', async () => {
+    const h = await createHarness();
+    try {
+      const chat = h.chat();
+      await walkTo(chat, 'review');
+      h.stores.conversations.write = async () => {
+        throw new Error('disk I/O error');
+      };
+      const reply = await chat.sayText('Gửi PAKN');
+      expect(h.stored).toHaveLength(1);
+      expect(reply).toContain(h.stored[0]!.slice(0, 4));
+    } finally {
+      await h.close();
+    }
+  });
+
   it('should apologise and keep the state of the previous turn when a store fails', async () => {
     const h = await createHarness();
     try {
