@@ -39,11 +39,10 @@ export interface SqliteStores extends Stores {
 /**
  * Opens (creating and migrating if needed) the SQLite stores.
  *
- * Durability: WAL with synchronous=FULL, so every commit fsyncs the WAL before it returns and a PAKN
- * whose code was shown survives a power cut, not only a process crash. (synchronous=NORMAL in WAL would
- * be safe against crashes of this process but may lose the last commits on power loss, which would mean
- * a citizen holds a code for a PAKN that no longer exists.) Group commit in the complaint store keeps
- * creates fast despite the fsync.
+ * Durability: WAL. PAKN creates and changes commit with synchronous=FULL (see `durably`): the WAL is
+ * fsynced before a code is shown, so the PAKN survives a power cut, not only a process crash. Everything
+ * else (conversation state, dedupe records, jobs) commits with NORMAL, which a later FULL commit makes
+ * durable too. Group commit in the complaint store keeps creates fast despite the fsync.
  */
 export function openSqliteStores(options: SqliteStoresOptions): SqliteStores {
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -51,7 +50,7 @@ export function openSqliteStores(options: SqliteStoresOptions): SqliteStores {
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('cache_size = -65536'); // 64 MiB of page cache: the hot indexes of a million PAKN fit.
     db.pragma('temp_store = MEMORY');

@@ -31,6 +31,7 @@ import {
 } from './complaint-rows';
 import { filterSql } from './complaint-filter-sql';
 import { fixedOffset, localDay } from './time-zone';
+import { durably } from './durability';
 
 export interface SqliteComplaintStoreOptions {
   /** Code source; tests inject one that collides to prove the retry. */
@@ -223,7 +224,7 @@ export class SqliteComplaintStore implements ComplaintStore {
     }
     let outcomes: Outcome[];
     try {
-      outcomes = this.createGroup.immediate(batch);
+      outcomes = durably(this.db, () => this.createGroup.immediate(batch));
     } catch (err) {
       // The commit itself failed: nothing of the batch is stored.
       for (const p of batch) p.reject(err);
@@ -314,7 +315,7 @@ export class SqliteComplaintStore implements ComplaintStore {
     change: ComplaintChange,
     events: DomainEvent[] = [],
   ): Promise<Complaint> {
-    return this.updateTx.immediate(code, expectedVersion, change, events);
+    return durably(this.db, () => this.updateTx.immediate(code, expectedVersion, change, events));
   }
 
   async findBySubmitter(contact: { phone?: string; email?: string }): Promise<Complaint[]> {

@@ -5,6 +5,7 @@ import { InternalError, VersionConflictError } from '../../../src/domain/errors'
 import { generateTrackingCode, type TrackingCode } from '../../../src/domain/tracking-code';
 import { openSqliteStores, runMigrations, type SqliteStores } from '../../../src/persistence/sqlite';
 import { STORE_MIGRATIONS, STORES_SCOPE } from '../../../src/persistence/sqlite/schema';
+import { durably } from '../../../src/persistence/sqlite/durability';
 import { at, DAY, draft, event, HOUR, T0 } from './fixtures';
 
 /** What only the SQLite adapter promises: its pragmas, migrations, code retries and group commit. */
@@ -27,13 +28,27 @@ describe('SQLite stores adapter', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('opens in WAL with synchronous=FULL, a busy timeout and foreign keys', () => {
+  it('opens in WAL with synchronous=NORMAL, a busy timeout and foreign keys', () => {
     const s = openStores();
     expect(s.kind).toBe('sqlite');
     expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(s.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(s.db.pragma('synchronous', { simple: true })).toBe(1);
     expect(s.db.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+
+  it('commits PAKN writes with synchronous=FULL and returns the connection to NORMAL', () => {
+    const s = openStores();
+    const seen: unknown[] = [];
+    durably(s.db, () => seen.push(s.db.pragma('synchronous', { simple: true })));
+    expect(seen).toEqual([2]);
+    expect(s.db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(() =>
+      durably(s.db, () => {
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    expect(s.db.pragma('synchronous', { simple: true })).toBe(1);
   });
 
   it('records its numbered migrations once and applies nothing on reopen', async () => {
