@@ -82,8 +82,14 @@ export class PaknBot {
       try {
         await this.onMessage(turn);
       } catch (err) {
-        // State is not saved: the citizen keeps everything given before this message.
         this.deps.logger.error({ err, channel: context.activity.channelId }, 'bot turn failed');
+        if (turn.turnState.get(TURN_COMMITTED) === true) {
+          // Failed after a PAKN was stored: what was said (its code) still goes out.
+          await this.save(turn, 'force').catch(() => undefined);
+          if (outbox.length) await context.sendActivities(outbox);
+          return;
+        }
+        // State is not saved: the citizen keeps everything given before this message.
         await context.sendActivity(tOf(turn)('errors.turn_failed'));
         return;
       }
