@@ -53,9 +53,15 @@ interface PacerCommands {
 export class RedisSendPacer implements SendPacer {
   private readonly redis: IORedis & PacerCommands;
 
+  /**
+   * @param staleMs A slot whose answer took longer than this to come back (a stalled event loop, a slow
+   * Redis) may already be history by the time we send; another is taken and the stale one still
+   * counts, so a stall never lets sends bunch up. @defaultValue 50
+   */
   constructor(
     url: string,
     private readonly prefix: string,
+    private readonly staleMs = 50,
   ) {
     this.redis = new IORedis(url, { maxRetriesPerRequest: 2 }) as IORedis & PacerCommands;
     this.redis.on('error', () => undefined); // the queue adapter reports Redis trouble
@@ -68,13 +74,17 @@ export class RedisSendPacer implements SendPacer {
     const keys = active.map((l) => `${this.prefix}:pace:${l.key}`);
     const args = active.flatMap((l) => [l.max, l.windowMs]);
     for (;;) {
+      const asked = performance.now();
       const wait = await this.redis.paknPace(
         keys.length,
         ...keys,
         `${member}:${Math.random().toString(36).slice(2, 8)}`,
         ...args,
       );
-      if (wait <= 0) return;
+      if (wait <= 0) {
+        if (performance.now() - asked <= this.staleMs) return;
+        continue;
+      }
       await sleep(Math.max(1, wait));
     }
   }
