@@ -154,9 +154,7 @@ export class PersonalDataService {
   private async retrying(
     officer: Officer,
     first: Complaint,
-    compute: (
-      c: Complaint,
-    ) => {
+    compute: (c: Complaint) => {
       history: 'personal_data_corrected' | 'personal_data_erased';
       data: Record<string, unknown>;
     } & Record<string, unknown>,

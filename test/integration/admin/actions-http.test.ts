@@ -99,7 +99,10 @@ describe('officers’ actions over HTTP', () => {
   it('should let one of two officers acting at once win and tell the other 409', async () => {
     const c = await kit.put({ owner: 'btc' });
     const [a, b] = await Promise.all([
-      kit.as('btc.nl', 'POST', `/api/admin/complaints/${c.code}/forward`, { units: ['btc.tchq'], version: 1 }),
+      kit.as('btc.nl', 'POST', `/api/admin/complaints/${c.code}/forward`, {
+        units: ['btc.tchq'],
+        version: 1,
+      }),
       kit.as('btc.qt', 'POST', `/api/admin/complaints/${c.code}/reject`, { reason: 'spam', version: 1 }),
     ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
