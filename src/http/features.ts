@@ -1,14 +1,20 @@
 import type { FastifyInstance } from 'fastify';
+import { registerAdmin } from '../../admin';
+import statsPlugin from '../../admin/stats/stats-plugin';
+import { registerChannels } from '../../bots/channels-plugin';
+import { smsWebhook } from '../../bots/sms/sms-webhook';
 import type { AppDeps } from '../deps';
+import { deliveryAdminRoutes } from '../jobs/workers/admin-routes';
 
 /**
- * The feature plugins mounted on the app: channels' webhooks and web chat (bots/), the officers' and
- * public API (admin/). Each feature owns its plugin; this list is the one place that mounts them.
+ * The feature plugins mounted on the app: the officers' and public API (admin/, which also provides the
+ * `authenticate` decorator the later plugins use), statistics, delivery dead letters, the chat channels'
+ * webhooks and web chat (bots/), and inbound SMS. This list is the one place that mounts them.
  */
-export async function registerFeatures(_app: FastifyInstance, _deps: AppDeps): Promise<void> {
-  // Features register here as they land.
-  await (await import('../../admin')).registerAdmin(_app, { deps: _deps });
-  await _app.register((await import('../../admin/stats/stats-plugin')).default, { deps: _deps });
-  await (await import('../../bots/channels-plugin')).registerChannels(_app, _deps);
-  await _app.register((await import('../../bots/sms/sms-webhook')).smsWebhook, { deps: _deps });
+export async function registerFeatures(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  await registerAdmin(app, { deps });
+  await app.register(statsPlugin, { deps });
+  await app.register(deliveryAdminRoutes, { queue: deps.queue });
+  await registerChannels(app, deps);
+  await app.register(smsWebhook, { deps });
 }

@@ -40,5 +40,6 @@ describe('logger redaction', () => {
     for (const secret of ['345 678', 'AAAAAAAAAAAAAAAAAAAA', 'x@y.vn', '001099012345']) expect(out).not.toContain(secret);
     expect(scrubText('gọi +84 912 345 678 nhé')).toBe('gọi [number] nhé');
     expect(scrubText('https://api/bot12:ABCDEFGHIJKLMNOPQRSTUVWX/getMe?access_token=zz')).toBe('https://api/bot[REDACTED]/getMe?access_token=[REDACTED]');
+    expect(scrubText('/webhooks/sms?secret=hunter2&from=x&ApiKey=k1')).toBe('/webhooks/sms?secret=[REDACTED]&from=x&ApiKey=[REDACTED]');
   });
 });
