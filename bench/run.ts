@@ -9,6 +9,11 @@ function fmt(n: number): string {
   return Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toFixed(3);
 }
 
+function write(sections: string[], quick: boolean, complete: boolean): void {
+  const header = `# Benchmarks\n\nWritten by \`npm run bench\`${quick ? ' (BENCH_QUICK=1: reduced sizes, not the reference figures)' : ''} on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${complete ? '' : ' — run in progress or interrupted: suites below are complete, later ones missing'}.\n\n`;
+  writeFileSync(join(__dirname, '..', 'docs', quick ? 'benchmarks-quick.md' : 'benchmarks.md'), header + sections.join('\n'));
+}
+
 async function main(): Promise<void> {
   const quick = process.env.BENCH_QUICK === '1';
   const only = process.argv[2];
@@ -35,12 +40,13 @@ async function main(): Promise<void> {
       sections.push(
         `## ${suite.name}\n\n(${((Date.now() - started) / 1000).toFixed(0)} s)\n\n| figure | value | baseline (same run) | ratio | target | | note |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`,
       );
+      // Written after every suite, so a long run that is interrupted keeps what it measured.
+      if (!only) write(sections, quick, false);
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
-  const header = `# Benchmarks\n\nWritten by \`npm run bench\`${quick ? ' (BENCH_QUICK=1: reduced sizes, not the reference figures)' : ''} on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}.\n\n`;
-  if (!only) writeFileSync(join(__dirname, '..', 'docs', quick ? 'benchmarks-quick.md' : 'benchmarks.md'), header + sections.join('\n'));
+  if (!only) write(sections, quick, true);
   process.stdout.write(`\n${failures ? `${failures} figure(s) missed their target` : 'all targets met'}\n`);
 }
 
