@@ -348,7 +348,7 @@ export const storeBench: BenchSuite = {
     const log = (msg: string) => process.stdout.write(`  … ${msg}\n`);
 
     // Load: batches of 20,000 rows, each one transaction through the adapter's own insert statements.
-    let stores: SqliteStores = openSqliteStores({ file });
+    const stores: SqliteStores = openSqliteStores({ file });
     const gen = makeGenerator(nowMs, 42, total);
     // A larger page cache for the load only; the measurements below reopen with the production settings.
     stores.db.pragma('cache_size = -524288');
@@ -384,122 +384,138 @@ export const storeBench: BenchSuite = {
       unit: 'rows/s',
       note: `${loadS.toFixed(0)} s, batches of 20,000 through the adapter's insert statements, secondary indexes rebuilt after`,
     });
-    // Reopen as a server start would: migrations are a no-op and PRAGMA optimize refreshes planner statistics.
     await stores.close();
-    stores = openSqliteStores({ file });
-    const store = stores.complaints;
-
-    // Durable creates through create(): one at a time (a commit and WAL fsync each) and 64 in flight
-    // (group commit: the creates that arrive together share one commit).
-    const seqN = quick ? 2_000 : 5_000;
-    let t = Date.now();
-    for (let i = 0; i < seqN; i++) await store.create(newDraft(nowMs, i));
-    const seqRate = seqN / ((Date.now() - t) / 1000);
-    figures.push({
-      name: 'durable creates, one at a time',
-      value: seqRate,
-      unit: 'creates/s',
-      target: '≥ 2000',
-      pass: seqRate >= 2000,
-      note: 'each create its own transaction, synchronous=FULL',
-    });
-    const conN = quick ? 10_000 : 40_000;
-    const inFlight = 64;
-    let next = 0;
-    t = Date.now();
-    await Promise.all(
-      Array.from({ length: inFlight }, async () => {
-        while (next < conN) await store.create(newDraft(nowMs, seqN + next++));
-      }),
-    );
-    const conRate = conN / ((Date.now() - t) / 1000);
-    figures.push({
-      name: `durable creates, ${inFlight} concurrent callers`,
-      value: conRate,
-      unit: 'creates/s',
-      target: '≥ 2000',
-      pass: conRate >= 2000,
-      note: 'group commit, synchronous=FULL',
-    });
-
-    // Get by code, random codes across the whole file.
-    const rnd = mulberry32(7);
-    const getN = quick ? 5_000 : 20_000;
-    const gets = await latencies(getN, () =>
-      store.getByCode(sampleCodes[Math.floor(rnd() * sampleCodes.length)]!),
-    );
-    figures.push(...latencyFigures('get by code', gets, 1, `${getN} random codes`));
-
-    // List pages of 20 rows, total included, over rotating agencies and statuses.
-    const pageN = quick ? 500 : 2_000;
-    const page: PageRequest = { limit: 20 };
-    const listCase = async (
-      name: string,
-      filterFor: (i: number) => ComplaintFilter,
-      note: string,
-      follow = false,
-      samplesN = pageN,
-    ) => {
-      const samples = await latencies(samplesN, async (i) => {
-        const first = await store.list(filterFor(i), page);
-        if (follow && first.nextCursor) await store.list(filterFor(i), { ...page, cursor: first.nextCursor });
-      });
-      figures.push(...latencyFigures(name, samples, 5, note));
-    };
-    const tops = TOP;
-    await listCase(
-      'list page: ownerSubtree + status',
-      (i) => ({
-        ownerSubtree: tops[i % tops.length]!,
-        status: [(['received', 'processing', 'awaiting_info', 'answered'] as const)[i % 4]!],
-      }),
-      'a ministry/province subtree, one status, first page + total',
-    );
-    await listCase(
-      'list page: unit + open statuses, page 1 and 2',
-      (i) => ({
-        ownerSubtree: `${tops[i % tops.length]}.${UNIT_SUFFIX[i % UNIT_SUFFIX.length]}`,
-        status: ['received', 'processing', 'awaiting_info'],
-      }),
-      'two pages (cursor) per sample; figure is for both',
-      true,
-    );
-    await listCase(
-      'list page: overdue in a subtree',
-      (i) => ({ ownerSubtree: tops[i % tops.length]!, overdueAt: new Date(nowMs) }),
-      'open and past due',
-    );
-    await listCase(
-      'list page: q (commune name, no diacritics)',
-      (i) => ({
-        q: `${FIRST[i % FIRST.length]} ${SECOND[(i * 7) % SECOND.length]}`
-          .normalize('NFD')
-          .replace(/\p{M}/gu, '')
-          .replace(/Đ/g, 'D'),
-      }),
-      `two words, ~${Math.round(total / 400)} matches each`,
-    );
-    await listCase(
-      'list page: q + ownerSubtree',
-      (i) => ({
-        q: `${FIRST[i % FIRST.length]} ${SECOND[(i * 3) % SECOND.length]}`,
-        ownerSubtree: tops[i % tops.length]!,
-      }),
-      'search inside one subtree',
-    );
-    await listCase('list page: no filter', () => ({}), 'everything, newest first');
-    const broad = ['karaoke', 'hộ chiếu', 'tiêm chủng', 'lương hưu'];
-    await listCase(
-      'list page: q, a broad topic',
-      (i) => ({ q: broad[i % broad.length]! }),
-      `a topic in 1 of 40 PAKN (~${Math.round(total / 40)} matches): every match is counted and ordered by date`,
-      false,
-      quick ? 100 : 200,
-    );
-
-    await stores.close();
+    figures.push(...(await measureStore(file, total, sampleCodes, quick, nowMs)));
     return figures;
   },
 };
+
+/**
+ * The measurements on a loaded file: durable creates, get by code, list pages. `sampleCodes` are codes
+ * known to be in the file.
+ */
+export async function measureStore(
+  file: string,
+  total: number,
+  sampleCodes: string[],
+  quick: boolean,
+  nowMs: number,
+): Promise<BenchFigure[]> {
+  const figures: BenchFigure[] = [];
+  // Opened as a server start would: migrations are a no-op and PRAGMA optimize refreshes planner statistics.
+  const stores = openSqliteStores({ file });
+  const store = stores.complaints;
+
+  // Durable creates through create(): one at a time (a commit and WAL fsync each) and 64 in flight
+  // (group commit: the creates that arrive together share one commit).
+  const seqN = quick ? 2_000 : 5_000;
+  let t = Date.now();
+  for (let i = 0; i < seqN; i++) await store.create(newDraft(nowMs, i));
+  const seqRate = seqN / ((Date.now() - t) / 1000);
+  figures.push({
+    name: 'durable creates, one at a time',
+    value: seqRate,
+    unit: 'creates/s',
+    target: '≥ 2000',
+    pass: seqRate >= 2000,
+    note: 'each create its own transaction, synchronous=FULL',
+  });
+  const conN = quick ? 10_000 : 40_000;
+  const inFlight = 64;
+  let next = 0;
+  t = Date.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < conN) await store.create(newDraft(nowMs, seqN + next++));
+    }),
+  );
+  const conRate = conN / ((Date.now() - t) / 1000);
+  figures.push({
+    name: `durable creates, ${inFlight} concurrent callers`,
+    value: conRate,
+    unit: 'creates/s',
+    target: '≥ 2000',
+    pass: conRate >= 2000,
+    note: 'group commit, synchronous=FULL',
+  });
+
+  // Get by code, random codes across the whole file.
+  const rnd = mulberry32(7);
+  const getN = quick ? 5_000 : 20_000;
+  const gets = await latencies(getN, () =>
+    store.getByCode(sampleCodes[Math.floor(rnd() * sampleCodes.length)]!),
+  );
+  figures.push(...latencyFigures('get by code', gets, 1, `${getN} random codes`));
+
+  // List pages of 20 rows, total included, over rotating agencies and statuses.
+  const pageN = quick ? 500 : 2_000;
+  const page: PageRequest = { limit: 20 };
+  const listCase = async (
+    name: string,
+    filterFor: (i: number) => ComplaintFilter,
+    note: string,
+    follow = false,
+    samplesN = pageN,
+  ) => {
+    const samples = await latencies(samplesN, async (i) => {
+      const first = await store.list(filterFor(i), page);
+      if (follow && first.nextCursor) await store.list(filterFor(i), { ...page, cursor: first.nextCursor });
+    });
+    figures.push(...latencyFigures(name, samples, 5, note));
+  };
+  const tops = TOP;
+  await listCase(
+    'list page: ownerSubtree + status',
+    (i) => ({
+      ownerSubtree: tops[i % tops.length]!,
+      status: [(['received', 'processing', 'awaiting_info', 'answered'] as const)[i % 4]!],
+    }),
+    'a ministry/province subtree, one status, first page + total',
+  );
+  await listCase(
+    'list page: unit + open statuses, page 1 and 2',
+    (i) => ({
+      ownerSubtree: `${tops[i % tops.length]}.${UNIT_SUFFIX[i % UNIT_SUFFIX.length]}`,
+      status: ['received', 'processing', 'awaiting_info'],
+    }),
+    'two pages (cursor) per sample; figure is for both',
+    true,
+  );
+  await listCase(
+    'list page: overdue in a subtree',
+    (i) => ({ ownerSubtree: tops[i % tops.length]!, overdueAt: new Date(nowMs) }),
+    'open and past due',
+  );
+  await listCase(
+    'list page: q (commune name, no diacritics)',
+    (i) => ({
+      q: `${FIRST[i % FIRST.length]} ${SECOND[(i * 7) % SECOND.length]}`
+        .normalize('NFD')
+        .replace(/\p{M}/gu, '')
+        .replace(/Đ/g, 'D'),
+    }),
+    `a two-syllable commune name (~${Math.round(total / 400)} PAKN each); folded, some syllables are also common words (quy định, điện, hàng hóa)`,
+  );
+  await listCase(
+    'list page: q + ownerSubtree',
+    (i) => ({
+      q: `${FIRST[i % FIRST.length]} ${SECOND[(i * 3) % SECOND.length]}`,
+      ownerSubtree: tops[i % tops.length]!,
+    }),
+    'search inside one subtree',
+  );
+  await listCase('list page: no filter', () => ({}), 'everything, newest first');
+  const broad = ['karaoke', 'hộ chiếu', 'tiêm chủng', 'lương hưu'];
+  await listCase(
+    'list page: q, a broad topic',
+    (i) => ({ q: broad[i % broad.length]! }),
+    `a topic in 1 of 40 PAKN (~${Math.round(total / 40)} matches): every match is counted and ordered by date`,
+    false,
+    quick ? 100 : 200,
+  );
+
+  await stores.close();
+  return figures;
+}
 
 export default storeBench;
