@@ -13,4 +13,5 @@ module.exports = {
   // The suite talks to real Redis and SQLite files; two workers fit the 2-core machines.
   maxWorkers: 2,
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };
