@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAdmin } from '../../admin';
+import { privacyPage } from '../../admin/privacy-page';
 import statsPlugin from '../../admin/stats/stats-plugin';
 import { registerChannels } from '../../bots/channels-plugin';
 import { smsWebhook } from '../../bots/sms/sms-webhook';
@@ -17,4 +18,5 @@ export async function registerFeatures(app: FastifyInstance, deps: AppDeps): Pro
   await app.register(deliveryAdminRoutes, { queue: deps.queue });
   await registerChannels(app, deps);
   await app.register(smsWebhook, { deps });
+  await app.register(privacyPage);
 }
