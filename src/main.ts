@@ -2,23 +2,14 @@
  * Composition root for `npm start`: config → adapters → HTTP app (+ in-process workers on the embedded
  * queue) → listen; SIGTERM/SIGINT close everything in order so no accepted PAKN or running job is lost.
  */
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './app/start-config';
 import { createDeps, closeDeps } from './app/create-deps';
 import { startBackground } from './app/background';
 import { buildApp } from './http/app';
 import { createLogger } from './shared/logger';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const deps = await createDeps(config, logger);
   const app = await buildApp(deps);

@@ -2,22 +2,13 @@
  * `npm run worker`: queue workers only (production, many processes against one Redis). The HTTP API runs
  * in `npm start` processes.
  */
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './app/start-config';
 import { createDeps, closeDeps } from './app/create-deps';
 import { startBackground } from './app/background';
 import { createLogger } from './shared/logger';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const deps = await createDeps(config, logger);
   if (deps.queue.kind === 'embedded') {

@@ -9,3 +9,4 @@ export * from './status';
 export * from './tracking-code';
 export * from './deadlines';
 export * from './inbound-file';
+export * from './text-fold';

@@ -1,15 +1,11 @@
+import { foldVietnamese } from '../../domain/text-fold';
+
 /**
  * Folds Vietnamese text for matching what people type: lower case, no tone marks or diacritics,
  * đ→d, collapsed spaces. "Hủy", "huỷ" and "HUY" all become "huy".
  */
 export function foldText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return foldVietnamese(text).replace(/\s+/g, ' ').trim();
 }
 
 /** True when any of the folded phrases occurs in the folded text as whole words. */

@@ -24,15 +24,9 @@ export interface RoutingSuggestion {
 }
 
 /** Lower case, no diacritics, `đ → d`, runs of non-letters collapsed to one space. */
-export function foldVietnamese(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+import { foldToPhrase as foldVietnamese } from '../../domain/text-fold';
+
+export { foldVietnamese };
 
 function exactForm(text: string): string {
   return text

@@ -128,22 +128,10 @@ export function complaintFromDoc(doc: string): Complaint {
 }
 
 /**
- * Folds text for search: lower case, no combining marks, đ→d. Applied to what is indexed and to what
- * is searched, so a query typed without diacritics (common on phones) finds the accented text and
- * decomposed input finds composed text.
+ * Search folds what is indexed and what is searched alike (src/domain/text-fold.ts): a query typed without
+ * diacritics (common on phones) finds the accented text, and decomposed input finds composed text.
  */
-export function foldSearchText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase();
-}
-
-/** The words of a query, folded; only letters and digits survive, so no FTS syntax can get through. */
-export function searchWords(q: string): string[] {
-  return foldSearchText(q).match(/[\p{L}\p{N}]+/gu) ?? [];
-}
+export { foldVietnamese as foldSearchText, foldedWords as searchWords } from '../../domain/text-fold';
 
 /** An FTS5 MATCH expression requiring every word (each a quoted string, so never an operator). */
 export function ftsQuery(words: readonly string[]): string {
