@@ -403,8 +403,10 @@ export class SqliteComplaintStore implements ComplaintStore {
          GROUP BY ${col} HAVING sum(c.n) > 0 ORDER BY ${col}`,
       ).all(...f.params) as Array<{ key: string; count: number }>;
     }
+    // `+col` keeps the planner from walking the dimension's own index to avoid a sort (a row lookup per
+    // PAKN); grouping the rows the filter's covering index yields and sorting the few groups is cheaper.
     return this.stmt(
-      `SELECT ${col} AS key, count(*) AS count FROM complaints c WHERE ${f.where} GROUP BY ${col} ORDER BY ${col}`,
+      `SELECT ${col} AS key, count(*) AS count FROM complaints c WHERE ${f.where} GROUP BY +${col} ORDER BY 1`,
     ).all(...f.params) as Array<{ key: string; count: number }>;
   }
 
