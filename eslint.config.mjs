@@ -16,7 +16,21 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['fastify*', 'botbuilder*', 'telegraf*', 'mongoose', 'better-sqlite3', 'bullmq', 'ioredis', '**/bots/**', '**/dialogs/**', '**/admin/**', '**/persistence/**'] },
+        {
+          patterns: [
+            'fastify*',
+            'botbuilder*',
+            'telegraf*',
+            'mongoose',
+            'better-sqlite3',
+            'bullmq',
+            'ioredis',
+            '**/bots/**',
+            '**/dialogs/**',
+            '**/admin/**',
+            '**/persistence/**',
+          ],
+        },
       ],
     },
   },

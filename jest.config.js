@@ -5,7 +5,10 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
     // ESM-only dependencies of the app shell (@fastify/static → content-disposition, light-my-request → cookie): Node 20 can
     // require(esm) but jest's module loader cannot, so they are compiled to CommonJS for the tests.
-    '/node_modules/(content-disposition|cookie|nanoid)/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    '/node_modules/(content-disposition|cookie|nanoid)/.+\\.js$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie|nanoid)/)'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],

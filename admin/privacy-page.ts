@@ -12,7 +12,9 @@ const SECTIONS = ['collected', 'purpose', 'access', 'rights', 'retention'] as co
 export function renderPrivacyPage(locale: Locale): string {
   const t = tFor(locale, 'privacy');
   const other: Locale = locale === 'vi' ? 'en' : 'vi';
-  const body = SECTIONS.map((s) => `<h2>${escapeHtml(t(`${s}_h`))}</h2>\n<p>${escapeHtml(t(s))}</p>`).join('\n');
+  const body = SECTIONS.map((s) => `<h2>${escapeHtml(t(`${s}_h`))}</h2>\n<p>${escapeHtml(t(s))}</p>`).join(
+    '\n',
+  );
   return `<!doctype html>
 <html lang="${locale}">
 <head>

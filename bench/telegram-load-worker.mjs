@@ -53,7 +53,13 @@ function send(spec, i) {
         path: isBare ? '/bare' : '/webhooks/telegram',
         method: isBare ? 'GET' : 'POST',
         agent,
-        headers: isBare ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-telegram-bot-api-secret-token': target.secret },
+        headers: isBare
+          ? {}
+          : {
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+              'x-telegram-bot-api-secret-token': target.secret,
+            },
       },
       (res) => {
         res.resume();
@@ -67,8 +73,16 @@ function send(spec, i) {
 
 function summary(lat, errors, elapsedMs) {
   const sorted = Array.from(lat).sort((a, b) => a - b);
-  const pct = (p) => sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))];
-  return { count: sorted.length, errors, p50: pct(50), p99: pct(99), max: sorted[sorted.length - 1], rate: (sorted.length / elapsedMs) * 1000 };
+  const pct = (p) =>
+    sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))];
+  return {
+    count: sorted.length,
+    errors,
+    p50: pct(50),
+    p99: pct(99),
+    max: sorted[sorted.length - 1],
+    rate: (sorted.length / elapsedMs) * 1000,
+  };
 }
 
 /** Fixed arrival rate, whatever the server does; latency counted from the scheduled send time. */
@@ -127,7 +141,10 @@ parentPort.on('message', async (msg) => {
   } else if (msg.type === 'closed') {
     parentPort.postMessage({ id: msg.id, result: await closedLoop(msg.spec) });
   } else if (msg.type === 'replies') {
-    parentPort.postMessage({ id: msg.id, result: { replies, lastText: msg.chats ? msg.chats.map((c) => lastText.get(String(c)) ?? null) : [] } });
+    parentPort.postMessage({
+      id: msg.id,
+      result: { replies, lastText: msg.chats ? msg.chats.map((c) => lastText.get(String(c)) ?? null) : [] },
+    });
   } else if (msg.type === 'stop') {
     agent.destroy();
     api.closeAllConnections();

@@ -12,7 +12,13 @@ import { systemClock } from '../src/domain/ports';
 import { AppError } from '../src/domain/errors';
 import { isRole, ROLES } from '../src/domain/account';
 import { tFor } from '../src/i18n';
-import { addAccount, addAgency, resetPassword, seedDemo, toPublicAccount } from '../src/application/operator/directory';
+import {
+  addAccount,
+  addAgency,
+  resetPassword,
+  seedDemo,
+  toPublicAccount,
+} from '../src/application/operator/directory';
 import type { AgencyKind } from '../src/domain/agency';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -55,7 +61,9 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === 'seed-demo' && !process.env.DEMO_PASSWORD) {
-    process.stderr.write('seed-demo refuses to run without DEMO_PASSWORD (the password every demo account gets).\n');
+    process.stderr.write(
+      'seed-demo refuses to run without DEMO_PASSWORD (the password every demo account gets).\n',
+    );
     return 2;
   }
 
@@ -82,7 +90,9 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'agency:list':
         for (const a of await stores.agencies.list()) {
-          out(`${a.code.padEnd(16)} ${a.kind.padEnd(9)} ${(a.parent ?? '-').padEnd(10)} ${a.reviewBeforePublish ? 'review ' : '       '}${a.name}`);
+          out(
+            `${a.code.padEnd(16)} ${a.kind.padEnd(9)} ${(a.parent ?? '-').padEnd(10)} ${a.reviewBeforePublish ? 'review ' : '       '}${a.name}`,
+          );
         }
         break;
       case 'account:add': {
@@ -91,13 +101,23 @@ async function main(argv: string[]): Promise<number> {
           throw new UsageError(`account:add needs <username>, --agency and --role ${ROLES.join('|')}`);
         }
         const password = await readSecret('PASSWORD');
-        const a = await addAccount(deps, { username, agency: values.agency, role: values.role, displayName: values.name, password });
+        const a = await addAccount(deps, {
+          username,
+          agency: values.agency,
+          role: values.role,
+          displayName: values.name,
+          password,
+        });
         out(`added account ${a.username} (${a.role} at ${a.agency})`);
         break;
       }
       case 'account:list':
-        for (const a of (await stores.accounts.list(values.agency ? { agency: values.agency } : undefined)).map(toPublicAccount)) {
-          out(`${a.username.padEnd(16)} ${a.role.padEnd(10)} ${a.agency.padEnd(10)} ${a.active ? 'active' : 'disabled'}  ${a.displayName}`);
+        for (const a of (
+          await stores.accounts.list(values.agency ? { agency: values.agency } : undefined)
+        ).map(toPublicAccount)) {
+          out(
+            `${a.username.padEnd(16)} ${a.role.padEnd(10)} ${a.agency.padEnd(10)} ${a.active ? 'active' : 'disabled'}  ${a.displayName}`,
+          );
         }
         break;
       case 'account:password': {

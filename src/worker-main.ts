@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const deps = await createDeps(config, logger);
   if (deps.queue.kind === 'embedded') {
-    logger.warn('REDIS_URL is not set: the embedded queue is processed by `npm start` itself; this worker shares its SQLite file');
+    logger.warn(
+      'REDIS_URL is not set: the embedded queue is processed by `npm start` itself; this worker shares its SQLite file',
+    );
   }
   const background = await startBackground(deps, { workers: true });
   let closing = false;

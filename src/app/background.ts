@@ -23,7 +23,9 @@ export interface BackgroundOptions {
  */
 export async function startBackground(deps: AppDeps, options: BackgroundOptions): Promise<Background> {
   const stops: Array<() => Promise<void>> = [];
-  const relay = new OutboxRelay(deps.stores.complaints, deps.queue, { logger: deps.logger.child({ module: 'outbox' }) });
+  const relay = new OutboxRelay(deps.stores.complaints, deps.queue, {
+    logger: deps.logger.child({ module: 'outbox' }),
+  });
   relay.start();
   stops.push(() => relay.stop());
 

@@ -12,7 +12,11 @@ import { resolveJwtSecret } from './secrets';
  * The composition root's wiring: adapters are chosen once, here, from config; nothing below asks
  * which one it got. The caller owns the result and closes it with `closeDeps`.
  */
-export async function createDeps(config: AppConfig, logger: Logger, clock: Clock = systemClock): Promise<AppDeps> {
+export async function createDeps(
+  config: AppConfig,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<AppDeps> {
   const resolved: AppConfig = { ...config, jwtSecret: resolveJwtSecret(config.jwtSecret, config.dataDir) };
   const stores = await createStores(resolved, logger);
   let files: FileStore;
@@ -22,7 +26,10 @@ export async function createDeps(config: AppConfig, logger: Logger, clock: Clock
   } else {
     files = new LocalFileStore(join(resolved.dataDir, 'files'));
   }
-  const sqliteDb = stores.kind === 'sqlite' ? (stores as typeof stores & { db: import('better-sqlite3').Database }).db : undefined;
+  const sqliteDb =
+    stores.kind === 'sqlite'
+      ? (stores as typeof stores & { db: import('better-sqlite3').Database }).db
+      : undefined;
   const queue = createJobQueue(resolved, sqliteDb, logger);
   return { config: resolved, stores, files, queue, logger, clock };
 }

@@ -106,7 +106,9 @@ class Reader {
       return v;
     } catch {
       // Never echo the value: URLs carry passwords.
-      this.problems.push(`${name}: expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+      this.problems.push(
+        `${name}: expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      );
       return fallback;
     }
   }
@@ -116,7 +118,9 @@ class Reader {
     if (present.length === 0) return false;
     if (present.length < required.length) {
       const missing = required.filter((n) => !present.includes(n));
-      this.problems.push(`${label} is half configured: set ${missing.join(', ')} too, or unset ${present.join(', ')}`);
+      this.problems.push(
+        `${label} is half configured: set ${missing.join(', ')} too, or unset ${present.join(', ')}`,
+      );
       return false;
     }
     return true;
@@ -127,30 +131,38 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const r = new Reader(env);
   const port = r.int('PORT', 3000, 0, 65535);
   const host = r.str('HOST', '0.0.0.0');
-  const publicBaseUrl = r.url('PUBLIC_BASE_URL', ['http:', 'https:'], `http://localhost:${port}`)!.replace(/\/$/, '');
+  const publicBaseUrl = r
+    .url('PUBLIC_BASE_URL', ['http:', 'https:'], `http://localhost:${port}`)!
+    .replace(/\/$/, '');
   const jwtSecret = r.raw('JWT_SECRET');
   if (jwtSecret !== undefined && jwtSecret.length < 32) {
-    r.problems.push('JWT_SECRET: expected at least 32 characters (leave it unset to have one generated in DATA_DIR)');
+    r.problems.push(
+      'JWT_SECRET: expected at least 32 characters (leave it unset to have one generated in DATA_DIR)',
+    );
   }
   const wc = r.str('MONGODB_WRITE_CONCERN', 'majority');
   let mongodbWriteConcern: 'majority' | number = 'majority';
   if (wc !== 'majority') {
     const n = Number(wc);
-    if (!Number.isInteger(n) || n < 1) r.problems.push(`MONGODB_WRITE_CONCERN=${JSON.stringify(wc)}: expected "majority" or an integer ≥ 1`);
+    if (!Number.isInteger(n) || n < 1)
+      r.problems.push(`MONGODB_WRITE_CONCERN=${JSON.stringify(wc)}: expected "majority" or an integer ≥ 1`);
     else mongodbWriteConcern = n;
   }
 
   let telegram: TelegramConfig | undefined;
   const tgToken = r.raw('TELEGRAM_BOT_TOKEN');
   if (tgToken !== undefined) {
-    if (!/^\d+:[A-Za-z0-9_-]{20,}$/.test(tgToken)) r.problems.push('TELEGRAM_BOT_TOKEN: expected a token like 123456:ABC… from @BotFather');
+    if (!/^\d+:[A-Za-z0-9_-]{20,}$/.test(tgToken))
+      r.problems.push('TELEGRAM_BOT_TOKEN: expected a token like 123456:ABC… from @BotFather');
     const secret = r.raw('TELEGRAM_WEBHOOK_SECRET');
     if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {
       r.problems.push('TELEGRAM_WEBHOOK_SECRET: expected 1-256 characters A-Z, a-z, 0-9, _ or -');
     }
     telegram = {
       botToken: tgToken,
-      apiRoot: r.url('TELEGRAM_API_ROOT', ['http:', 'https:'], 'https://api.telegram.org')!.replace(/\/$/, ''),
+      apiRoot: r
+        .url('TELEGRAM_API_ROOT', ['http:', 'https:'], 'https://api.telegram.org')!
+        .replace(/\/$/, ''),
       webhookSecret: secret,
       mode: r.oneOf('TELEGRAM_MODE', ['webhook', 'polling'] as const, 'webhook'),
     };
@@ -159,7 +171,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   let zalo: ZaloConfig | undefined;
   if (r.group('Zalo', ['ZALO_APP_ID', 'ZALO_OA_SECRET_KEY'])) {
     if (r.raw('ZALO_ACCESS_TOKEN') === undefined && r.raw('ZALO_REFRESH_TOKEN') === undefined) {
-      r.problems.push('Zalo: set ZALO_ACCESS_TOKEN or ZALO_REFRESH_TOKEN (with ZALO_APP_SECRET) so the OA can send');
+      r.problems.push(
+        'Zalo: set ZALO_ACCESS_TOKEN or ZALO_REFRESH_TOKEN (with ZALO_APP_SECRET) so the OA can send',
+      );
     }
     if (r.raw('ZALO_REFRESH_TOKEN') !== undefined && r.raw('ZALO_APP_SECRET') === undefined) {
       r.problems.push('ZALO_APP_SECRET: required with ZALO_REFRESH_TOKEN to refresh the access token');
@@ -171,7 +185,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       accessToken: r.raw('ZALO_ACCESS_TOKEN'),
       refreshToken: r.raw('ZALO_REFRESH_TOKEN'),
       apiRoot: r.url('ZALO_API_ROOT', ['http:', 'https:'], 'https://openapi.zalo.me')!.replace(/\/$/, ''),
-      oauthRoot: r.url('ZALO_OAUTH_ROOT', ['http:', 'https:'], 'https://oauth.zaloapp.com')!.replace(/\/$/, ''),
+      oauthRoot: r
+        .url('ZALO_OAUTH_ROOT', ['http:', 'https:'], 'https://oauth.zaloapp.com')!
+        .replace(/\/$/, ''),
     };
   }
 
@@ -191,9 +207,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     r.problems.push('SMS_GATEWAY_URL: required when other SMS_* settings are given');
   }
 
-  const holidays = (r.raw('HOLIDAYS') ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+  const holidays = (r.raw('HOLIDAYS') ?? '')
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
   const badDay = holidays.find((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d)));
-  if (badDay) r.problems.push(`HOLIDAYS: expected comma-separated dates YYYY-MM-DD, got ${JSON.stringify(badDay)}`);
+  if (badDay)
+    r.problems.push(`HOLIDAYS: expected comma-separated dates YYYY-MM-DD, got ${JSON.stringify(badDay)}`);
   const deadlines: DeadlineRules = {
     answerDays: r.int('SLA_ANSWER_DAYS', DEFAULT_DEADLINE_RULES.answerDays, 1, 365),
     forwardDays: r.int('SLA_FORWARD_DAYS', DEFAULT_DEADLINE_RULES.forwardDays, 1, 365),
@@ -213,7 +233,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisPrefix: r.str('REDIS_PREFIX', 'pakn'),
     jwtSecret,
     defaultLocale: r.oneOf('DEFAULT_LOCALE', ['vi', 'en'] as const, 'vi'),
-    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    logLevel: r.oneOf(
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      'info',
+    ),
     limits: { ...DEFAULT_LIMITS, maxFileBytes: maxFileMb * 1024 * 1024 },
     telegram,
     zalo,

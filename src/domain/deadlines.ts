@@ -42,7 +42,11 @@ export function isWorkingDay(isoDate: string, holidays: ReadonlySet<string> | re
  * The end of the `days`-th counted day after the day of `start` (23:59:59.999 local time). A PAKN received
  * on a Friday with 1 working day is due at the end of Monday.
  */
-export function addDays(start: Date, days: number, rules: Pick<DeadlineRules, 'calendar' | 'holidays'>): Date {
+export function addDays(
+  start: Date,
+  days: number,
+  rules: Pick<DeadlineRules, 'calendar' | 'holidays'>,
+): Date {
   const holidays = new Set(rules.holidays);
   let day = localDate(start);
   let counted = 0;

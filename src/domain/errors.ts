@@ -53,7 +53,10 @@ export class VersionConflictError extends AppError {
     readonly expected: number,
     readonly actual?: number,
   ) {
-    super(`version conflict on ${code}: expected ${expected}, found ${actual ?? 'other'}`, { code, expected });
+    super(`version conflict on ${code}: expected ${expected}, found ${actual ?? 'other'}`, {
+      code,
+      expected,
+    });
   }
 }
 

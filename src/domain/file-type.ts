@@ -19,14 +19,19 @@ function zipEntryNamesInclude(buf: Uint8Array, needle: string): boolean {
 }
 
 export function detectFileType(buf: Uint8Array): DetectedType | undefined {
-  if (startsWith(buf, [0xff, 0xd8, 0xff])) return { mediaType: 'image/jpeg', extension: 'jpg', kind: 'image' };
+  if (startsWith(buf, [0xff, 0xd8, 0xff]))
+    return { mediaType: 'image/jpeg', extension: 'jpg', kind: 'image' };
   if (startsWith(buf, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
     return { mediaType: 'image/png', extension: 'png', kind: 'image' };
   if (startsWith(buf, ascii('GIF87a')) || startsWith(buf, ascii('GIF89a')))
     return { mediaType: 'image/gif', extension: 'gif', kind: 'image' };
   if (startsWith(buf, ascii('RIFF')) && startsWith(buf, ascii('WEBP'), 8))
     return { mediaType: 'image/webp', extension: 'webp', kind: 'image' };
-  if (startsWith(buf, ascii('ftypheic'), 4) || startsWith(buf, ascii('ftypheix'), 4) || startsWith(buf, ascii('ftypmif1'), 4))
+  if (
+    startsWith(buf, ascii('ftypheic'), 4) ||
+    startsWith(buf, ascii('ftypheix'), 4) ||
+    startsWith(buf, ascii('ftypmif1'), 4)
+  )
     return { mediaType: 'image/heic', extension: 'heic', kind: 'image' };
   if (startsWith(buf, ascii('%PDF-'))) return { mediaType: 'application/pdf', extension: 'pdf', kind: 'pdf' };
   if (startsWith(buf, [0x50, 0x4b, 0x03, 0x04]) && zipEntryNamesInclude(buf, '[Content_Types].xml')) {
@@ -57,7 +62,10 @@ export function detectFileType(buf: Uint8Array): DetectedType | undefined {
 /** Throws `limits.file_type_not_allowed` for anything that is not an image, PDF, Word or Excel file. */
 export function requireAllowedFileType(buf: Uint8Array): DetectedType {
   const type = detectFileType(buf);
-  if (!type) throw new LimitError('limits.file_type_not_allowed', { allowed: 'JPG, PNG, GIF, WEBP, HEIC, PDF, DOC, DOCX, XLS, XLSX' });
+  if (!type)
+    throw new LimitError('limits.file_type_not_allowed', {
+      allowed: 'JPG, PNG, GIF, WEBP, HEIC, PDF, DOC, DOCX, XLS, XLSX',
+    });
   return type;
 }
 

@@ -14,13 +14,14 @@ export const COMPLAINT_STATUSES: readonly ComplaintStatus[] = Object.values(Comp
  * Every allowed status move. Transfer, return and forwarding change the owner, not the status.
  * `answered → processing` is the review gate sending an answer back for rework.
  */
-export const ALLOWED_TRANSITIONS: Readonly<Record<ComplaintStatus, readonly ComplaintStatus[]>> = Object.freeze({
-  received: ['processing', 'awaiting_info', 'answered', 'rejected'],
-  processing: ['awaiting_info', 'answered', 'rejected'],
-  awaiting_info: ['processing', 'rejected'],
-  answered: ['processing'],
-  rejected: [],
-});
+export const ALLOWED_TRANSITIONS: Readonly<Record<ComplaintStatus, readonly ComplaintStatus[]>> =
+  Object.freeze({
+    received: ['processing', 'awaiting_info', 'answered', 'rejected'],
+    processing: ['awaiting_info', 'answered', 'rejected'],
+    awaiting_info: ['processing', 'rejected'],
+    answered: ['processing'],
+    rejected: [],
+  });
 
 /** Statuses in which the PAKN is still someone's work (counts for deadlines and overdue lists). */
 export const OPEN_STATUSES: readonly ComplaintStatus[] = ['received', 'processing', 'awaiting_info'];

@@ -62,8 +62,7 @@ export function formatTrackingCode(code: string): string {
 }
 
 export type ParsedCode =
-  | { ok: true; code: TrackingCode }
-  | { ok: false; reason: 'format' | 'checksum'; normalized: string };
+  { ok: true; code: TrackingCode } | { ok: false; reason: 'format' | 'checksum'; normalized: string };
 
 /**
  * Reads what a person typed: case, spaces and dashes are ignored; O→0, I/L→1 as Crockford says.

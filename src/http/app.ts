@@ -1,7 +1,16 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { AppError, ForbiddenError, LimitError, NotFoundError, ValidationError, VersionConflictError, IllegalTransitionError, AlreadyExistsError } from '../domain/errors';
+import {
+  AppError,
+  ForbiddenError,
+  LimitError,
+  NotFoundError,
+  ValidationError,
+  VersionConflictError,
+  IllegalTransitionError,
+  AlreadyExistsError,
+} from '../domain/errors';
 import type { AppDeps } from '../deps';
 import { tFor, isLocale } from '../i18n';
 import type { Locale } from '../domain/complaint';
@@ -57,32 +66,56 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (err instanceof AppError) {
       const status = statusFor(err);
       if (status >= 500) req.log.error({ err }, 'request failed');
-      return reply.status(status).send({ error: err.name, key: err.key, message: t(err.key, err.params), params: err.params });
+      return reply
+        .status(status)
+        .send({ error: err.name, key: err.key, message: t(err.key, err.params), params: err.params });
     }
     const fe = err as FastifyError;
     if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (fe.statusCode === 400 && /JSON/i.test(fe.message))) {
-      return reply.status(400).send({ error: 'BadRequest', key: 'errors.malformed_json', message: t('errors.malformed_json') });
+      return reply
+        .status(400)
+        .send({ error: 'BadRequest', key: 'errors.malformed_json', message: t('errors.malformed_json') });
     }
     if (fe.validation) {
-      return reply.status(400).send({ error: 'BadRequest', key: 'errors.bad_request', message: t('errors.bad_request'), details: fe.message });
+      return reply.status(400).send({
+        error: 'BadRequest',
+        key: 'errors.bad_request',
+        message: t('errors.bad_request'),
+        details: fe.message,
+      });
     }
     if (fe.statusCode === 429) {
-      return reply.status(429).send({ error: 'TooManyRequests', key: 'errors.rate_limited', message: fe.message });
+      return reply
+        .status(429)
+        .send({ error: 'TooManyRequests', key: 'errors.rate_limited', message: fe.message });
     }
     if (fe.statusCode && fe.statusCode < 500) {
-      return reply.status(fe.statusCode).send({ error: fe.name, key: 'errors.bad_request', message: t('errors.bad_request'), details: fe.message });
+      return reply.status(fe.statusCode).send({
+        error: fe.name,
+        key: 'errors.bad_request',
+        message: t('errors.bad_request'),
+        details: fe.message,
+      });
     }
     req.log.error({ err }, 'request failed');
-    return reply.status(500).send({ error: 'Internal', key: 'errors.internal', message: t('errors.internal') });
+    return reply
+      .status(500)
+      .send({ error: 'Internal', key: 'errors.internal', message: t('errors.internal') });
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ error: 'NotFound', key: 'errors.not_found', message: tFor(req.locale)('errors.not_found') });
+    reply
+      .status(404)
+      .send({ error: 'NotFound', key: 'errors.not_found', message: tFor(req.locale)('errors.not_found') });
   });
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'PAKN API', version: '1', description: 'Phản ánh, kiến nghị: officers, public and channel routes' },
+      info: {
+        title: 'PAKN API',
+        version: '1',
+        description: 'Phản ánh, kiến nghị: officers, public and channel routes',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
   });

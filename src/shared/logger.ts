@@ -42,7 +42,8 @@ const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // Vietnamese phone numbers (0xxxxxxxxx, +84…, 84…) and 9-12 digit runs (CMND/CCCD, account numbers).
 const PHONE_OR_ID_RE = /(?:\+?84|0)[\s.-]?\d(?:[\s.-]?\d){7,9}\b|\b\d{9,12}\b/g;
 // Telegram bot tokens inside URLs (…/bot123:ABC/…) and secrets in query parameters.
-const TOKEN_RE = /(bot)\d+:[A-Za-z0-9_-]{20,}|((?:access_token|refresh_token|token|secret|secret_key|api_key|apikey|key|signature|sig)=)[^&\s]+/gi;
+const TOKEN_RE =
+  /(bot)\d+:[A-Za-z0-9_-]{20,}|((?:access_token|refresh_token|token|secret|secret_key|api_key|apikey|key|signature|sig)=)[^&\s]+/gi;
 
 export function scrubText(text: string): string {
   return text

@@ -1,6 +1,12 @@
 import type { Account, Role } from '../../domain/account';
 import { isValidUsername } from '../../domain/account';
-import { assertAgencyCode, impliedParent, CENTRAL_AGENCY, type Agency, type AgencyKind } from '../../domain/agency';
+import {
+  assertAgencyCode,
+  impliedParent,
+  CENTRAL_AGENCY,
+  type Agency,
+  type AgencyKind,
+} from '../../domain/agency';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import type { AccountStore, AgencyStore, Clock } from '../../domain/ports';
 import { hashPassword } from './password';
@@ -30,7 +36,9 @@ export async function addAgency(deps: DirectoryDeps, input: AddAgencyInput): Pro
     if (!parent) throw new ValidationError('operator:agency_parent_required', { code: input.code });
     if (!(await deps.agencies.get(parent))) throw new NotFoundError('agency', parent);
   }
-  const kind: AgencyKind = input.kind ?? (input.code === CENTRAL_AGENCY ? 'central' : parent === CENTRAL_AGENCY ? 'ministry' : 'unit');
+  const kind: AgencyKind =
+    input.kind ??
+    (input.code === CENTRAL_AGENCY ? 'central' : parent === CENTRAL_AGENCY ? 'ministry' : 'unit');
   if (!input.name.trim()) throw new ValidationError('operator:agency_name_required');
   return deps.agencies.create({
     code: input.code,
@@ -58,7 +66,8 @@ export function toPublicAccount(a: Account): PublicAccount {
 }
 
 export async function addAccount(deps: DirectoryDeps, input: AddAccountInput): Promise<PublicAccount> {
-  if (!isValidUsername(input.username)) throw new ValidationError('operator:username_invalid', { username: input.username });
+  if (!isValidUsername(input.username))
+    throw new ValidationError('operator:username_invalid', { username: input.username });
   if (!(await deps.agencies.get(input.agency))) throw new NotFoundError('agency', input.agency);
   const now = deps.clock.now();
   const account = await deps.accounts.create({
@@ -79,7 +88,11 @@ export async function addAccount(deps: DirectoryDeps, input: AddAccountInput): P
 export async function resetPassword(deps: DirectoryDeps, username: string, password: string): Promise<void> {
   const existing = await deps.accounts.get(username);
   if (!existing) throw new NotFoundError('account', username);
-  await deps.accounts.update(username, { passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null });
+  await deps.accounts.update(username, {
+    passwordHash: await hashPassword(password),
+    failedLogins: 0,
+    lockedUntil: null,
+  });
 }
 
 /** The demo directory of the seed deck: the central office, Finance with Customs, Hà Nội with Construction. */
@@ -104,7 +117,10 @@ export const DEMO_ACCOUNTS: Array<Omit<AddAccountInput, 'password'>> = [
  * Creates the demo directory; idempotent (what exists is left as it is), so running it twice is safe.
  * Returns what was created.
  */
-export async function seedDemo(deps: DirectoryDeps, password: string): Promise<{ agencies: string[]; accounts: string[] }> {
+export async function seedDemo(
+  deps: DirectoryDeps,
+  password: string,
+): Promise<{ agencies: string[]; accounts: string[] }> {
   const created = { agencies: [] as string[], accounts: [] as string[] };
   for (const a of DEMO_AGENCIES) {
     if (await deps.agencies.get(a.code)) continue;

@@ -17,6 +17,8 @@ export interface AccountStore {
   /** Partial update of the mutable fields; NotFoundError for an unknown username. */
   update(
     username: string,
-    patch: Partial<Pick<Account, 'displayName' | 'role' | 'passwordHash' | 'active' | 'failedLogins' | 'lockedUntil'>>,
+    patch: Partial<
+      Pick<Account, 'displayName' | 'role' | 'passwordHash' | 'active' | 'failedLogins' | 'lockedUntil'>
+    >,
   ): Promise<Account>;
 }

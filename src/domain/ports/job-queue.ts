@@ -85,7 +85,9 @@ export interface JobQueue {
   /** Moves a dead job back to waiting with fresh attempts; false if unknown. */
   retryDead(queue: string, jobId: string): Promise<boolean>;
   /** Counts by state, for /readyz and tests. */
-  counts(queue: string): Promise<{ waiting: number; delayed: number; active: number; dead: number; completed: number }>;
+  counts(
+    queue: string,
+  ): Promise<{ waiting: number; delayed: number; active: number; dead: number; completed: number }>;
   ping(): Promise<void>;
   /** Stops taking jobs, lets running ones finish (up to `timeoutMs`), returns the rest to waiting. */
   close(timeoutMs?: number): Promise<void>;

@@ -39,7 +39,9 @@ describe('operator CLI', () => {
     const first = await cli(dataDir, ['seed-demo'], { DEMO_PASSWORD: 'demo-password-1' });
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('agencies created: vpcp, btc, btc.tchq, hno, hno.sxd');
-    expect(first.stdout).toContain('accounts created: admin, vpcp.nl, btc.nl, btc.tchq.nl, hno.nl, hno.sxd.nl');
+    expect(first.stdout).toContain(
+      'accounts created: admin, vpcp.nl, btc.nl, btc.tchq.nl, hno.nl, hno.sxd.nl',
+    );
     const again = await cli(dataDir, ['seed-demo'], { DEMO_PASSWORD: 'demo-password-1' });
     expect(again.stdout).toContain('(all existed)');
 
@@ -52,16 +54,26 @@ describe('operator CLI', () => {
   }, 60_000);
 
   it('adds agencies and accounts, resets passwords, and explains mistakes in Vietnamese', async () => {
-    expect((await cli(dataDir, ['agency:add', 'dng', '--name', 'UBND TP Đà Nẵng', '--kind', 'province'])).code).toBe(0);
-    expect((await cli(dataDir, ['agency:add', 'dng.stc', '--name', 'Sở Tài chính Đà Nẵng', '--review'])).stdout).toMatch(/dng\.stc \(unit, parent dng\)/);
-    const add = await cli(dataDir, ['account:add', 'dng.nl', '--agency', 'dng', '--role', 'reception'], { PASSWORD: 'a-long-password' });
+    expect(
+      (await cli(dataDir, ['agency:add', 'dng', '--name', 'UBND TP Đà Nẵng', '--kind', 'province'])).code,
+    ).toBe(0);
+    expect(
+      (await cli(dataDir, ['agency:add', 'dng.stc', '--name', 'Sở Tài chính Đà Nẵng', '--review'])).stdout,
+    ).toMatch(/dng\.stc \(unit, parent dng\)/);
+    const add = await cli(dataDir, ['account:add', 'dng.nl', '--agency', 'dng', '--role', 'reception'], {
+      PASSWORD: 'a-long-password',
+    });
     expect(add.stdout).toContain('added account dng.nl (reception at dng)');
-    const dup = await cli(dataDir, ['account:add', 'dng.nl', '--agency', 'dng', '--role', 'reception'], { PASSWORD: 'a-long-password' });
+    const dup = await cli(dataDir, ['account:add', 'dng.nl', '--agency', 'dng', '--role', 'reception'], {
+      PASSWORD: 'a-long-password',
+    });
     expect(dup.code).toBe(1);
     const short = await cli(dataDir, ['account:password', 'dng.nl'], { PASSWORD: 'short' });
     expect(short.code).toBe(1);
     expect(short.stderr).toContain('ít nhất 10 ký tự');
-    expect((await cli(dataDir, ['account:password', 'dng.nl'], { PASSWORD: 'another-long-one' })).code).toBe(0);
+    expect((await cli(dataDir, ['account:password', 'dng.nl'], { PASSWORD: 'another-long-one' })).code).toBe(
+      0,
+    );
     const orphan = await cli(dataDir, ['agency:add', 'xyz.abc', '--name', 'Orphan']);
     expect(orphan.code).toBe(1);
     const bad = await cli(dataDir, ['agency:add', '../etc', '--name', 'x']);

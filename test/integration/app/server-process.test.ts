@@ -46,7 +46,13 @@ describe('npm start (the real process, embedded defaults)', () => {
     const port = await freePort();
     const child = spawn(TSX, [join(ROOT, 'src', 'main.ts')], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -57,9 +63,18 @@ describe('npm start (the real process, embedded defaults)', () => {
       expect(health.status).toBe(200);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(ready.status).toBe(200);
-      const body = (await ready.json()) as { checks: Record<string, string>; channels: Record<string, string> };
+      const body = (await ready.json()) as {
+        checks: Record<string, string>;
+        channels: Record<string, string>;
+      };
       expect(body.checks).toEqual({ 'store:sqlite': 'ok', 'queue:embedded': 'ok' });
-      expect(body.channels).toMatchObject({ telegram: 'off', zalo: 'off', web: 'configured', sms: 'off', email: 'off' });
+      expect(body.channels).toMatchObject({
+        telegram: 'off',
+        zalo: 'off',
+        web: 'configured',
+        sms: 'off',
+        email: 'off',
+      });
       expect(existsSync(join(dataDir, 'pakn.sqlite'))).toBe(true);
       // The generated signing secret is readable by its owner only.
       expect(statSync(join(dataDir, 'jwt-secret')).mode & 0o077).toBe(0);

@@ -39,11 +39,24 @@ describe('loadConfig', () => {
   });
 
   it('turns a channel on only when fully configured', () => {
-    const c = loadConfig({ TELEGRAM_BOT_TOKEN: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', TELEGRAM_API_ROOT: 'http://127.0.0.1:9999/' });
-    expect(c.telegram).toEqual({ botToken: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', apiRoot: 'http://127.0.0.1:9999', webhookSecret: undefined, mode: 'webhook' });
+    const c = loadConfig({
+      TELEGRAM_BOT_TOKEN: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:9999/',
+    });
+    expect(c.telegram).toEqual({
+      botToken: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      apiRoot: 'http://127.0.0.1:9999',
+      webhookSecret: undefined,
+      mode: 'webhook',
+    });
     expect(() => loadConfig({ ZALO_APP_ID: '1' })).toThrow(/Zalo is half configured: set ZALO_OA_SECRET_KEY/);
     expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: 'nope' })).toThrow(/TELEGRAM_BOT_TOKEN/);
-    const z = loadConfig({ ZALO_APP_ID: '1', ZALO_OA_SECRET_KEY: 'k', ZALO_REFRESH_TOKEN: 'r', ZALO_APP_SECRET: 's' });
+    const z = loadConfig({
+      ZALO_APP_ID: '1',
+      ZALO_OA_SECRET_KEY: 'k',
+      ZALO_REFRESH_TOKEN: 'r',
+      ZALO_APP_SECRET: 's',
+    });
     expect(z.zalo?.apiRoot).toBe('https://openapi.zalo.me');
   });
 

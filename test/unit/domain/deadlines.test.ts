@@ -1,4 +1,10 @@
-import { addDays, answerDueAt, isWorkingDay, localDate, DEFAULT_DEADLINE_RULES } from '../../../src/domain/deadlines';
+import {
+  addDays,
+  answerDueAt,
+  isWorkingDay,
+  localDate,
+  DEFAULT_DEADLINE_RULES,
+} from '../../../src/domain/deadlines';
 
 describe('working-day deadlines (Asia/Ho_Chi_Minh)', () => {
   it('uses the Vietnamese calendar date', () => {
@@ -13,7 +19,10 @@ describe('working-day deadlines (Asia/Ho_Chi_Minh)', () => {
   });
 
   it('skips holidays from the operator list', () => {
-    const due = addDays(new Date('2026-04-29T02:00:00Z'), 1, { calendar: 'working', holidays: ['2026-04-30', '2026-05-01'] });
+    const due = addDays(new Date('2026-04-29T02:00:00Z'), 1, {
+      calendar: 'working',
+      holidays: ['2026-04-30', '2026-05-01'],
+    });
     expect(localDate(due)).toBe('2026-05-04');
     expect(isWorkingDay('2026-04-30', ['2026-04-30'])).toBe(false);
   });
@@ -25,6 +34,8 @@ describe('working-day deadlines (Asia/Ho_Chi_Minh)', () => {
 
   it('gives 20 working days to answer by default', () => {
     // Monday 2026-03-02 + 20 working days = Monday 2026-03-30.
-    expect(localDate(answerDueAt(new Date('2026-03-02T02:00:00Z'), DEFAULT_DEADLINE_RULES))).toBe('2026-03-30');
+    expect(localDate(answerDueAt(new Date('2026-03-02T02:00:00Z'), DEFAULT_DEADLINE_RULES))).toBe(
+      '2026-03-30',
+    );
   });
 });

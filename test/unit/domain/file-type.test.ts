@@ -25,15 +25,28 @@ describe('file types by magic bytes', () => {
     ['gif', Buffer.from('GIF89a....'), 'image/gif'],
     ['webp', Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8 ')]), 'image/webp'],
     ['pdf', Buffer.from('%PDF-1.7\n%âãÏÓ'), 'application/pdf'],
-    ['docx', zipWith(['[Content_Types].xml', 'word/document.xml']), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
-    ['xlsx', zipWith(['[Content_Types].xml', 'xl/workbook.xml']), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    [
+      'docx',
+      zipWith(['[Content_Types].xml', 'word/document.xml']),
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    ],
+    [
+      'xlsx',
+      zipWith(['[Content_Types].xml', 'xl/workbook.xml']),
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    ],
   ])('recognises %s', (_n, bytes, type) => {
     expect(detectFileType(bytes)?.mediaType).toBe(type);
   });
 
   it('refuses an .exe renamed .pdf, a plain zip, scripts and html', () => {
     const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200)]);
-    for (const bytes of [exe, zipWith(['a.txt']), Buffer.from('#!/bin/sh\nrm -rf /'), Buffer.from('<html><script>')]) {
+    for (const bytes of [
+      exe,
+      zipWith(['a.txt']),
+      Buffer.from('#!/bin/sh\nrm -rf /'),
+      Buffer.from('<html><script>'),
+    ]) {
       expect(() => requireAllowedFileType(bytes)).toThrow(LimitError);
     }
   });

@@ -50,13 +50,17 @@ describe('limits', () => {
 
   it('allows 5 files and refuses the 6th', () => {
     expect(() => checkAttachmentCount(4, 1)).not.toThrow();
-    expect(() => checkAttachmentCount(5, 1)).toThrow(expect.objectContaining({ key: 'limits.too_many_files', params: { limit: 5, actual: 6 } }));
+    expect(() => checkAttachmentCount(5, 1)).toThrow(
+      expect.objectContaining({ key: 'limits.too_many_files', params: { limit: 5, actual: 6 } }),
+    );
   });
 
   it('caps file size (configurable)', () => {
     expect(() => checkFileSize(DEFAULT_LIMITS.maxFileBytes)).not.toThrow();
     expect(() => checkFileSize(DEFAULT_LIMITS.maxFileBytes + 1)).toThrow(LimitError);
-    expect(() => checkFileSize(2 * 1024 * 1024, { ...DEFAULT_LIMITS, maxFileBytes: 1024 * 1024 })).toThrow(LimitError);
+    expect(() => checkFileSize(2 * 1024 * 1024, { ...DEFAULT_LIMITS, maxFileBytes: 1024 * 1024 })).toThrow(
+      LimitError,
+    );
     expect(() => checkFileSize(0)).toThrow(ValidationError);
   });
 });

@@ -47,11 +47,27 @@ describe('agency tree', () => {
 describe('applyChange', () => {
   it('bumps the version and appends history without touching the original', () => {
     const at = new Date('2026-01-05T03:00:00Z');
-    const c = { version: 1, history: [], supplements: [], notes: [], status: 'received', owner: 'vpcp' } as unknown as Complaint;
+    const c = {
+      version: 1,
+      history: [],
+      supplements: [],
+      notes: [],
+      status: 'received',
+      owner: 'vpcp',
+    } as unknown as Complaint;
     const next = applyChange(c, {
       at,
       owner: 'btc',
-      appendHistory: [{ id: 'h1', at, type: 'transferred', actor: { kind: 'officer', id: 'vpcp.nl' }, fromOwner: 'vpcp', toOwner: 'btc' }],
+      appendHistory: [
+        {
+          id: 'h1',
+          at,
+          type: 'transferred',
+          actor: { kind: 'officer', id: 'vpcp.nl' },
+          fromOwner: 'vpcp',
+          toOwner: 'btc',
+        },
+      ],
     });
     expect(next.version).toBe(2);
     expect(next.owner).toBe('btc');

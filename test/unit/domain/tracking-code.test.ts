@@ -92,9 +92,10 @@ describe('tracking codes', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1_000_000 }), () => {
         const code = generateTrackingCode();
-        const messy = ` ${code.slice(0, 2).toLowerCase()} ${code.slice(2, 4)} - ${code.slice(4).toLowerCase()} `
-          .replace(/0/g, 'o')
-          .replace(/1/g, () => (Math.random() < 0.5 ? 'i' : 'L'));
+        const messy =
+          ` ${code.slice(0, 2).toLowerCase()} ${code.slice(2, 4)} - ${code.slice(4).toLowerCase()} `
+            .replace(/0/g, 'o')
+            .replace(/1/g, () => (Math.random() < 0.5 ? 'i' : 'L'));
         const r = parseTrackingCode(messy);
         return r.ok && r.code === code;
       }),

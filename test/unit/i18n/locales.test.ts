@@ -13,8 +13,12 @@ describe('locales', () => {
       expect({ ns, keys: enKeys }).toEqual({ ns, keys: viKeys });
       for (const lng of ['vi', 'en'] as const) {
         for (const key of viKeys) {
-          const value = key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], resources[lng]![ns]);
-          expect(typeof value === 'string' && value.trim().length > 0 ? 'ok' : `${lng}:${ns}:${key}`).toBe('ok');
+          const value = key
+            .split('.')
+            .reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], resources[lng]![ns]);
+          expect(typeof value === 'string' && value.trim().length > 0 ? 'ok' : `${lng}:${ns}:${key}`).toBe(
+            'ok',
+          );
         }
       }
     }
