@@ -140,19 +140,22 @@ describeBrowser('stats pages in Chromium', () => {
 
     // Drill down from the league table to a unit, and back up.
     await page.click('#league a.drill[data-agency="btc.tchq"]');
-    await page.waitForFunction(
-      `document.getElementById('scope').textContent === 'Phạm vi: Tổng cục Hải quan'`,
-    );
+    // Selector engines run outside the page's CSP (script-src 'self' forbids the eval a string predicate needs).
+    await page.locator('#scope:text-is("Phạm vi: Tổng cục Hải quan")').waitFor();
     await page.waitForSelector('body[data-state="ready"]');
     expect(await page.locator('#league tbody tr').count()).toBe(1);
     expect(await chartLabels(page, 'by-agency')).toEqual(['Tổng cục Hải quan']);
     await page.click('#drill-up');
-    await page.waitForFunction(`document.getElementById('scope').textContent === 'Phạm vi: Bộ Tài chính'`);
+    await page.locator('#scope:text-is("Phạm vi: Bộ Tài chính")').waitFor();
     await page.waitForSelector('body[data-state="ready"]');
     expect(await page.locator('#league tbody tr').count()).toBe(3);
 
     // Signing out forgets the token: a reload shows the sign-in form again.
-    await page.click('#logout');
+    // Wait for the revocation to reach the server: a reload right after the click would abort it.
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/admin/auth/logout')),
+      page.click('#logout'),
+    ]);
     await page.reload();
     await page.waitForSelector('body[data-state="login"]');
     expect(failed).toEqual([]);
