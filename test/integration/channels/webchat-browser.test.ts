@@ -49,7 +49,8 @@ describeBrowser('web chat page in Chromium (320 px)', () => {
       if (m.type() === 'error') errors.push(m.text());
     });
     await page.goto(`${kit.url}/chat`);
-    await page.waitForFunction(`document.getElementById('chat-status').textContent.includes('Đã kết nối')`);
+    // Waits use selector engines: the page's CSP (script-src 'self') forbids the eval a string predicate needs.
+    await page.locator('#chat-status', { hasText: 'Đã kết nối' }).waitFor();
 
     // Keyboard only: Tab from the top reaches the skip link, then the message box.
     await page.keyboard.press('Tab');
@@ -58,7 +59,7 @@ describeBrowser('web chat page in Chromium (320 px)', () => {
     await page.focus('#chat-input');
     await page.keyboard.type('xin chào');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(`document.querySelectorAll('#chat-log .msg.bot').length >= 1`);
+    await page.locator('#chat-log .msg.bot').first().waitFor();
     expect(await page.textContent('#chat-log .msg.bot')).toContain('echo: xin chào');
 
     await page.keyboard.type('menu');
@@ -67,9 +68,7 @@ describeBrowser('web chat page in Chromium (320 px)', () => {
     const buttons = await page.$$eval('#chat-choices button', (els) => els.map((e) => e.textContent));
     expect(buttons).toEqual(['Gửi PAKN', 'Tra cứu', 'Trợ giúp']);
     await page.click('#chat-choices button:nth-child(2)');
-    await page.waitForFunction(
-      `[...document.querySelectorAll('#chat-log .msg.bot')].some((m) => m.textContent.includes('echo: Tra cứu'))`,
-    );
+    await page.locator('#chat-log .msg.bot', { hasText: 'echo: Tra cứu' }).first().waitFor();
 
     // Nothing wider than the screen.
     expect(await page.evaluate<number>(`document.documentElement.scrollWidth`)).toBeLessThanOrEqual(320);
@@ -82,9 +81,7 @@ describeBrowser('web chat page in Chromium (320 px)', () => {
     await kit.channels.web.store.append(sessionId, [{ from: 'bot', text: 'Cơ quan đã trả lời.' }]);
     const again = await context.newPage();
     await again.goto(`${kit.url}/chat`);
-    await again.waitForFunction(
-      `document.getElementById('chat-log').textContent.includes('Cơ quan đã trả lời.')`,
-    );
+    await again.locator('#chat-log', { hasText: 'Cơ quan đã trả lời.' }).waitFor();
     expect(await again.textContent('#chat-log')).toContain('echo: xin chào');
     expect(errors).toEqual([]);
     await context.close();
