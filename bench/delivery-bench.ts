@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
-import IORedis from 'ioredis';
 import { Worker as Thread } from 'node:worker_threads';
 import { TelegramSender } from '../bots/registry';
 import { TelegramApi } from '../bots/telegram/telegram-api';
@@ -23,6 +22,7 @@ import {
 import { openSqliteStores, type SqliteStores } from '../src/persistence/sqlite';
 import { createLogger } from '../src/shared/logger';
 import type { BenchFigure, BenchSuite } from './types';
+import { dropRedisPrefix } from '../src/jobs/bullmq/drop-redis-prefix';
 
 /**
  * Delivery workers: (1) throughput of the delivery pipeline (load the PAKN, render in the citizen's
@@ -40,20 +40,6 @@ async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, 
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`benchmark timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function dropPrefix(prefix: string): Promise<void> {
-  const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    await redis.quit().catch(() => redis.disconnect());
   }
 }
 
@@ -356,7 +342,7 @@ export const deliveryBench: BenchSuite = {
         await limited.close();
       }
     } finally {
-      for (const s of ['warm', 'raw', 'fast', 'noop', 'lim']) await dropPrefix(`${run}-${s}`);
+      for (const s of ['warm', 'raw', 'fast', 'noop', 'lim']) await dropRedisPrefix(REDIS_URL, `${run}-${s}`);
     }
     return figures;
   },

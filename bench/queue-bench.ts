@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Queue, Worker } from 'bullmq';
-import IORedis from 'ioredis';
 import type { JobQueue, NewJob } from '../src/domain/ports';
 import { BullmqJobQueue } from '../src/jobs/bullmq/bullmq-job-queue';
 import { EmbeddedJobQueue } from '../src/jobs/embedded/embedded-job-queue';
 import type { BenchFigure, BenchSuite } from './types';
+import { dropRedisPrefix } from '../src/jobs/bullmq/drop-redis-prefix';
 
 /**
  * Jobs per second end to end (enqueue in bulk + process with an empty handler, timed until the queue
@@ -16,20 +16,6 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis
 // Worker concurrency for every variant (BENCH_QUEUE_CONCURRENCY to try others; 300 was no faster here).
 const CONCURRENCY = Number(process.env.BENCH_QUEUE_CONCURRENCY ?? 100);
 const BULK = 1000;
-
-async function dropPrefix(prefix: string): Promise<void> {
-  const redis = new IORedis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    await redis.quit().catch(() => redis.disconnect());
-  }
-}
 
 async function until(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -188,7 +174,7 @@ export const queueBench: BenchSuite = {
         db.close();
       }
     } finally {
-      for (let i = 0; i < used; i++) await dropPrefix(`${prefix}-${i}`);
+      for (let i = 0; i < used; i++) await dropRedisPrefix(REDIS_URL, `${prefix}-${i}`);
     }
     return figures;
   },

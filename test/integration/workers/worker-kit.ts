@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import IORedis from 'ioredis';
 import { loadConfig, type AppConfig } from '../../../src/config/config';
 import type { AppDeps } from '../../../src/deps';
 import type { Channel, ChannelRef, Complaint, NewComplaint } from '../../../src/domain/complaint';
@@ -15,27 +14,13 @@ import { openSqliteStores, type SqliteStores } from '../../../src/persistence/sq
 import { createLogger } from '../../../src/shared/logger';
 import { TelegramApi } from '../../../bots/telegram/telegram-api';
 import { TelegramSender } from '../../../bots/registry';
+import { dropRedisPrefix } from '../../../src/jobs/bullmq/drop-redis-prefix';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** A unique key prefix per test file run, so parallel files and earlier runs never meet. */
 export function uniquePrefix(name: string): string {
   return `pakn-test-${name}-${process.pid}-${randomUUID().slice(0, 8)}`;
-}
-
-export async function deleteRedisPrefix(prefix: string, url = REDIS_URL): Promise<void> {
-  const r = new IORedis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
-  try {
-    await r.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    r.disconnect();
-  }
 }
 
 /** The production Telegram sender (bots/registry.ts) pointed at the fake Bot API, with a short timeout. */
@@ -196,4 +181,8 @@ export function maxInWindow(times: number[], windowMs: number): number {
     best = Math.max(best, hi - lo + 1);
   }
   return best;
+}
+
+export function deleteRedisPrefix(prefix: string, url = REDIS_URL): Promise<void> {
+  return dropRedisPrefix(url, prefix);
 }
