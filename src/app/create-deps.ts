@@ -19,17 +19,12 @@ export async function createDeps(
 ): Promise<AppDeps> {
   const resolved: AppConfig = { ...config, jwtSecret: resolveJwtSecret(config.jwtSecret, config.dataDir) };
   const stores = await createStores(resolved, logger);
-  let files: FileStore;
-  if (stores.kind === 'mongo') {
-    const { connection } = stores as typeof stores & { connection: { db: unknown } };
-    files = new GridFsFileStore(connection.db as ConstructorParameters<typeof GridFsFileStore>[0]);
-  } else {
-    files = new LocalFileStore(join(resolved.dataDir, 'files'));
-  }
-  const sqliteDb =
-    stores.kind === 'sqlite'
-      ? (stores as typeof stores & { db: import('better-sqlite3').Database }).db
-      : undefined;
+  // Mongo deployments share no disk between processes: files go to GridFS on the same connection.
+  const files: FileStore =
+    stores.kind === 'mongo'
+      ? new GridFsFileStore(stores.connection.db!)
+      : new LocalFileStore(join(resolved.dataDir, 'files'));
+  const sqliteDb = stores.kind === 'sqlite' ? stores.db : undefined;
   const queue = createJobQueue(resolved, sqliteDb, logger);
   return { config: resolved, stores, files, queue, logger, clock };
 }
