@@ -5,14 +5,13 @@ import bcrypt from 'bcryptjs';
 import Fastify from 'fastify';
 import { loadConfig } from '../src/config';
 import type { AppDeps } from '../src/deps';
-import type { Complaint } from '../src/domain/complaint';
 import { systemClock } from '../src/domain/ports';
 import { LocalFileStore } from '../src/files';
 import { buildApp } from '../src/http/app';
 import { EmbeddedJobQueue } from '../src/jobs/embedded/embedded-job-queue';
 import { openSqliteStores } from '../src/persistence/sqlite';
 import { createLogger } from '../src/shared/logger';
-import { makeGenerator } from './store-bench';
+import { ensureFixture } from './fixture';
 import { percentile, type BenchFigure, type BenchSuite } from './types';
 
 /**
@@ -104,38 +103,21 @@ async function throughput(
 export const adminBench: BenchSuite = {
   name: 'Officers’ admin API (HTTP)',
   async run({ quick, workDir }) {
-    const total = quick ? 50_000 : 1_000_000;
     const log = (msg: string) => process.stdout.write(`  … ${msg}\n`);
     const figures: BenchFigure[] = [];
     const dataDir = join(workDir, 'admin-bench');
-    const file = join(dataDir, 'pakn.db');
 
-    // Load with the store benchmark's generator (same distribution of owners, statuses, dates).
-    let stores = openSqliteStores({ file });
-    stores.db.pragma('cache_size = -524288');
-    const nowMs = Date.UTC(2026, 10, 1);
-    const gen = makeGenerator(nowMs, 4242, total);
-    const answerable: Array<{ code: string; version: number; owner: string }> = [];
-    const t0 = Date.now();
-    for (let done = 0; done < total;) {
-      const n = Math.min(20_000, total - done);
-      const rows: Complaint[] = [];
-      for (let i = 0; i < n; i++) {
-        const { row } = gen();
-        rows.push(row);
-        // Open PAKN held by a processing unit: each is answered by that unit's account.
-        if (row.owner.includes('.') && (row.status === 'received' || row.status === 'processing'))
-          answerable.push({ code: row.code, version: row.version, owner: row.owner });
-      }
-      stores.complaints.bulkInsert(rows);
-      done += n;
-      if (done % 200_000 === 0 || done === total) log(`loaded ${done} PAKN`);
-    }
-    log(
-      `load took ${((Date.now() - t0) / 1000).toFixed(0)} s; ${answerable.length} answerable PAKN held by units`,
-    );
-    await stores.close();
-    stores = openSqliteStores({ file });
+    // A copy of the shared fixture (bench/fixture.ts: the store benchmark's generator and bulk insert).
+    const fixture = await ensureFixture({ quick, workDir: dataDir, name: 'pakn' });
+    const { total } = fixture;
+    const stores = openSqliteStores({ file: fixture.file });
+    // Open PAKN held by a processing unit, in load order: each is answered by that unit's account.
+    const answerable = stores.db
+      .prepare(
+        "SELECT code, version, owner FROM complaints WHERE status IN ('received', 'processing') AND instr(owner, '.') > 0 ORDER BY id",
+      )
+      .all() as Array<{ code: string; version: number; owner: string }>;
+    log(`${total} PAKN; ${answerable.length} answerable PAKN held by units`);
 
     // The agency tree the generator uses, and two officers.
     const tops = [

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   createStatsService,
   renderSvgChart,
@@ -10,36 +8,20 @@ import {
 import { localDate } from '../src/domain/deadlines';
 import type { ComplaintStore } from '../src/domain/ports/complaint-store';
 import { openSqliteStores, type SqliteStores } from '../src/persistence/sqlite';
+import { ensureFixture } from './fixture';
 import { percentile, type BenchFigure, type BenchSuite } from './types';
 
 /**
  * Statistics at scale: the officers' report (`/api/admin/stats`: 11 aggregate queries) over 1,000,000 PAKN
  * (50,000 with BENCH_QUICK=1), uncached, for the periods and scopes leaders use.
  *
- * The data is the store bench's: when that suite ran first in the same `npm run bench`, its file is reused as is;
- * run alone (`npm run bench Statistics`), the same generator and bulk insert build an equal file. No second loader.
+ * The data is a copy of the shared fixture (bench/fixture.ts: the store bench's generator and bulk insert, built
+ * once and cached). No second loader.
  */
-const STORE_BENCH_FILE = 'store-bench.db';
 const MINISTRIES = ['btc', 'bct', 'byt', 'bgd', 'bxd', 'hno', 'hcm', 'dng'];
 
 async function ensureData(quick: boolean, workDir: string): Promise<string> {
-  const shared = join(workDir, STORE_BENCH_FILE);
-  if (existsSync(shared)) return shared;
-  const file = join(workDir, 'stats-bench.db');
-  if (existsSync(file)) return file;
-  const { makeGenerator } = await import('./store-bench');
-  const total = quick ? 50_000 : 1_000_000;
-  process.stdout.write(`  … loading ${total} PAKN with the store bench's generator\n`);
-  const stores = openSqliteStores({ file });
-  stores.db.pragma('cache_size = -524288');
-  const gen = makeGenerator(Date.UTC(2026, 10, 1), 42, total);
-  for (let done = 0; done < total;) {
-    const n = Math.min(20_000, total - done);
-    stores.complaints.bulkInsert(Array.from({ length: n }, () => gen().row));
-    done += n;
-  }
-  await stores.close();
-  return file;
+  return (await ensureFixture({ quick, workDir, name: 'stats-bench' })).file;
 }
 
 /** Times each call of `op`, in ms, sorted. */

@@ -4,6 +4,7 @@ import { OutboxRelay } from '../jobs';
 import { startWorkers } from '../jobs/workers';
 import { createChannelSenders } from '../../bots/registry';
 import { pollTelegram } from '../../bots/telegram/telegram-polling';
+import { startHousekeeping } from './housekeeping';
 
 export interface Background {
   relay: OutboxRelay;
@@ -18,8 +19,9 @@ export interface BackgroundOptions {
 }
 
 /**
- * What runs beside the HTTP server: the outbox relay (store → queue), the queue workers, and Telegram long
- * polling when configured. Each part registers its stop; `stop` runs them in reverse order of start.
+ * What runs beside the HTTP server: the outbox relay (store → queue), housekeeping (abandoned chat drafts,
+ * expired dedupe records), the queue workers, and Telegram long polling when configured. Each part registers
+ * its stop; `stop` runs them in reverse order of start.
  */
 export async function startBackground(deps: AppDeps, options: BackgroundOptions): Promise<Background> {
   const stops: Array<() => Promise<void>> = [];
@@ -28,6 +30,15 @@ export async function startBackground(deps: AppDeps, options: BackgroundOptions)
   });
   relay.start();
   stops.push(() => relay.stop());
+
+  const housekeeping = startHousekeeping({
+    conversations: deps.stores.conversations,
+    dedupe: deps.stores.dedupe,
+    clock: deps.clock,
+    logger: deps.logger.child({ module: 'housekeeping' }),
+    chatDraftRetentionHours: deps.config.chatDraftRetentionHours,
+  });
+  stops.push(() => housekeeping.stop());
 
   if (options.workers) {
     const workers = await startWorkers({ ...deps, senders: createChannelSenders(deps) });

@@ -55,6 +55,8 @@ export interface AppConfig {
   sms?: SmsConfig;
   /** Minutes a half-finished chat dialog is kept before it expires. */
   dialogIdleMinutes: number;
+  /** Hours an abandoned chat's state (a half-made PAKN with personal data) is kept before it is purged. */
+  chatDraftRetentionHours: number;
   deadlines: DeadlineRules;
 }
 
@@ -245,8 +247,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mailFrom: r.str('MAIL_FROM', 'PAKN <no-reply@localhost>'),
     sms,
     dialogIdleMinutes: r.int('DIALOG_IDLE_MINUTES', 60, 1, 7 * 24 * 60),
+    chatDraftRetentionHours: r.int('CHAT_DRAFT_RETENTION_HOURS', 24, 1, 90 * 24),
     deadlines,
   };
+  if (config.chatDraftRetentionHours * 60 < config.dialogIdleMinutes)
+    r.problems.push(
+      `CHAT_DRAFT_RETENTION_HOURS=${config.chatDraftRetentionHours}: must be at least DIALOG_IDLE_MINUTES (${config.dialogIdleMinutes} min)`,
+    );
   if (r.problems.length) throw new ConfigError(r.problems);
   return config;
 }

@@ -15,6 +15,17 @@ export interface ConversationStorage {
   delete(keys: string[]): Promise<void>;
 }
 
+/** What the persistence adapters add to ConversationStorage: housekeeping of abandoned conversations. */
+export interface PurgeableConversationStorage extends ConversationStorage {
+  /**
+   * Deletes conversation state (`…/conversations/…` keys: the dialog stack and any half-made PAKN in it)
+   * not written since `before`; user state (language, remembered contact details) is kept. Drafts that
+   * a citizen abandoned hold personal data nobody will use: they must not be kept indefinitely.
+   * Returns how many were deleted.
+   */
+  purgeIdleConversations(before: Date): Promise<number>;
+}
+
 /** Error thrown by `write` on an eTag mismatch. */
 export class ETagConflictError extends Error {
   constructor(readonly storageKey: string) {

@@ -8,7 +8,7 @@ export * from './job-queue';
 
 import type { AccountStore, AgencyStore } from './agency-store';
 import type { ComplaintStore } from './complaint-store';
-import type { ConversationStorage } from './conversation-storage';
+import type { PurgeableConversationStorage } from './conversation-storage';
 import type { InboundDedupe } from './inbound-dedupe';
 
 /** Everything a persistence adapter (SQLite or MongoDB) provides, built together and closed together. */
@@ -17,7 +17,7 @@ export interface Stores {
   complaints: ComplaintStore;
   agencies: AgencyStore;
   accounts: AccountStore;
-  conversations: ConversationStorage;
+  conversations: PurgeableConversationStorage;
   dedupe: InboundDedupe;
   /** Throws if the database cannot be reached. */
   ping(): Promise<void>;

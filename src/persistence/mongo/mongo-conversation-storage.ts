@@ -4,7 +4,7 @@ import type { Model } from 'mongoose';
 
 import {
   ETagConflictError,
-  type ConversationStorage,
+  type PurgeableConversationStorage,
   type StoreItem,
   type StoreItems,
 } from '../../domain/ports/conversation-storage';
@@ -26,7 +26,7 @@ const isGuarded = (eTag: unknown): eTag is string => typeof eTag === 'string' &&
  * stale turn normally changes nothing; only a write racing in between can leave a batch half done,
  * and that write's own turn then fails on its next save.
  */
-export class MongoConversationStorage implements ConversationStorage {
+export class MongoConversationStorage implements PurgeableConversationStorage {
   constructor(
     private readonly model: Model<ConversationDocument>,
     private readonly clock: Clock,
@@ -74,5 +74,10 @@ export class MongoConversationStorage implements ConversationStorage {
   async delete(keys: string[]): Promise<void> {
     const wanted = keys.filter((k): k is string => typeof k === 'string');
     if (wanted.length > 0) await this.model.deleteMany({ _id: { $in: wanted } });
+  }
+
+  async purgeIdleConversations(before: Date): Promise<number> {
+    const r = await this.model.deleteMany({ updatedAt: { $lt: before }, _id: /\/conversations\// });
+    return r.deletedCount;
   }
 }

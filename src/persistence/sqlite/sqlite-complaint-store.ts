@@ -64,6 +64,11 @@ const DAY_COLUMN: Record<DayField, string> = { createdAt: 'c.created_at', answer
 const DAY_MS = 86_400_000;
 const QUARTER_HOUR_MS = 900_000;
 
+/** What the search index holds for a PAKN, before folding. */
+function searchText(title: string, content: string): string {
+  return `${title}\n${content}`;
+}
+
 function isCodeCollision(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && (e.message ?? '').includes('complaints.code');
@@ -120,7 +125,7 @@ export class SqliteComplaintStore implements ComplaintStore {
   private readonly updateTx: Transaction<
     (code: string, expected: number, change: ComplaintChange, events: DomainEvent[]) => Complaint
   >;
-  private readonly bulkTx: (rows: Complaint[]) => void;
+  private readonly bulkTx: (rows: Complaint[], search: boolean) => void;
   private readonly markTx: Transaction<(ids: string[]) => void>;
 
   constructor(
@@ -187,16 +192,16 @@ export class SqliteComplaintStore implements ComplaintStore {
         }
         if (change.title !== undefined || change.content !== undefined) {
           this.deleteFts.run(row.id);
-          this.insertFts.run(row.id, foldSearchText(`${next.title}\n${next.content}`));
+          this.insertFts.run(row.id, foldSearchText(searchText(next.title, next.content)));
         }
         for (const e of events) this.writeEvent(e);
         return next;
       },
     );
 
-    this.bulkTx = db.transaction((rows: Complaint[]) => {
+    this.bulkTx = db.transaction((rows: Complaint[], search: boolean) => {
       // No savepoint per row: a failing row fails the whole load.
-      for (const c of rows) this.insertOne(c, []);
+      for (const c of rows) this.insertOne(c, [], search);
     });
 
     this.markTx = db.transaction((ids: string[]) => {
@@ -284,10 +289,10 @@ export class SqliteComplaintStore implements ComplaintStore {
   }
 
   /** The row, its document, its search words, its coordinators and its events; the caller holds the transaction. */
-  private insertOne(c: Complaint, events: DomainEvent[]): void {
+  private insertOne(c: Complaint, events: DomainEvent[], search = true): void {
     const id = this.insertRow.run(toColumns(c)).lastInsertRowid;
     this.insertDoc.run(id, toDoc(c));
-    this.insertFts.run(id, foldSearchText(`${c.title}\n${c.content}`));
+    if (search) this.insertFts.run(id, foldSearchText(searchText(c.title, c.content)));
     for (const agency of c.coordinators) this.insertCoordinator.run(agency, id);
     for (const e of events) this.writeEvent(e);
   }
@@ -298,10 +303,29 @@ export class SqliteComplaintStore implements ComplaintStore {
 
   /**
    * Loads complete PAKN (code, version and times already set) in one transaction through the same
-   * statements as `create`. For benchmarks and imports; not part of the port.
+   * statements as `create`. For benchmarks and imports; not part of the port. Rows are inserted in the
+   * order given and list pages of a search assume ids follow creation time: give them oldest first.
+   * With `search: false` the search words are left out, to be written for the whole load at once by
+   * `indexSearchText` (one pass in id order instead of interleaving index merges with the rows).
    */
-  bulkInsert(rows: Complaint[]): void {
-    this.bulkTx(rows);
+  bulkInsert(rows: Complaint[], options: { search?: boolean } = {}): void {
+    this.bulkTx(rows, options.search ?? true);
+  }
+
+  /**
+   * Writes the search words of every PAKN with an id above `afterId` from its stored document, in id
+   * order; after loads with `bulkInsert(rows, { search: false })`. Those rows must have no words yet.
+   */
+  indexSearchText(afterId = 0): number {
+    this.db.function('pakn_search_text', { deterministic: true }, (title: unknown, content: unknown) =>
+      foldSearchText(searchText(String(title), String(content))),
+    );
+    return this.db
+      .prepare(
+        `INSERT INTO complaints_fts (rowid, text)
+         SELECT id, pakn_search_text(doc ->> '$.title', doc ->> '$.content') FROM complaint_docs WHERE id > ? ORDER BY id`,
+      )
+      .run(afterId).changes;
   }
 
   async getByCode(code: string): Promise<Complaint | null> {

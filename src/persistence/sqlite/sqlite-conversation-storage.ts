@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import {
   ETagConflictError,
-  type ConversationStorage,
+  type PurgeableConversationStorage,
   type StoreItem,
   type StoreItems,
 } from '../../domain/ports/conversation-storage';
@@ -12,11 +12,12 @@ import {
  * missing or `*` eTag overwrites, with the stored eTag replaces, with any other eTag on an existing
  * item throws ETagConflictError; every write issues a new eTag. A batch is written all or nothing.
  */
-export class SqliteConversationStorage implements ConversationStorage {
+export class SqliteConversationStorage implements PurgeableConversationStorage {
   private readonly getStmt: Statement;
   private readonly put: Statement;
   private readonly putIfMatch: Statement;
   private readonly del: Statement;
+  private readonly purgeIdle: Statement;
   private readonly writeTx: Transaction<(changes: StoreItems) => void>;
 
   constructor(db: Database) {
@@ -29,6 +30,10 @@ export class SqliteConversationStorage implements ConversationStorage {
       ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, data = excluded.data, updated_at = excluded.updated_at
       WHERE conversation_state.etag = ?`);
     this.del = db.prepare('DELETE FROM conversation_state WHERE key = ?');
+    // GLOB is case-sensitive and has no escape surprises for '/', unlike LIKE.
+    this.purgeIdle = db.prepare(
+      "DELETE FROM conversation_state WHERE updated_at < ? AND key GLOB '*/conversations/*'",
+    );
     this.writeTx = db.transaction((changes: StoreItems) => {
       const now = Date.now();
       for (const [key, item] of Object.entries(changes)) {
@@ -59,5 +64,9 @@ export class SqliteConversationStorage implements ConversationStorage {
 
   async delete(keys: string[]): Promise<void> {
     for (const key of keys) this.del.run(key);
+  }
+
+  async purgeIdleConversations(before: Date): Promise<number> {
+    return this.purgeIdle.run(before.getTime()).changes;
   }
 }

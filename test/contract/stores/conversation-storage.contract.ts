@@ -76,5 +76,18 @@ export function conversationStorageContract(factory: StoreFactory): void {
       await storage().delete(['a', 'c', 'never-written']);
       expect(Object.keys(await storage().read(['a', 'b', 'c']))).toEqual(['b']);
     });
+
+    it('purges conversation state idle since a time, and keeps user state and newer conversations', async () => {
+      const user = 'telegram/users/12345/UserState';
+      const other = 'zalo/conversations/777/ConversationState';
+      await storage().write({ [KEY]: { draft: 'Nguyễn Văn An' }, [user]: { locale: 'en' } });
+      const between = new Date(Date.now() + 5);
+      while (Date.now() <= between.getTime() + 1) await new Promise((r) => setTimeout(r, 2));
+      await storage().write({ [other]: { draft: 'mới' } });
+
+      expect(await storage().purgeIdleConversations(new Date(between.getTime() - 10_000))).toBe(0);
+      expect(await storage().purgeIdleConversations(between)).toBe(1);
+      expect(Object.keys(await storage().read([KEY, user, other])).sort()).toEqual([user, other].sort());
+    });
   });
 }
