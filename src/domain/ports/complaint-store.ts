@@ -97,6 +97,14 @@ export interface ComplaintStore {
   ): Promise<Complaint>;
   /** All PAKN a citizen filed, matched by exact phone or email (personal-data requests). */
   findBySubmitter(contact: { phone?: string; email?: string }): Promise<Complaint[]>;
+  /**
+   * Personal-data erasure: rewrites, with `redact`, the data of every event of this PAKN the store still
+   * holds (waiting in the outbox, or kept after it was handed to the queue), so that officer texts sent
+   * to the citizen (a request for information, a reason) lose the citizen's data too.
+   *
+   * @remarks Rare by nature; it may scan the outbox. Optional so that test doubles need not have it.
+   */
+  redactEvents?(code: string, redact: (data: Record<string, unknown>) => Record<string, unknown>): Promise<void>;
 
   /** Ordered by key. */
   countBy(dimension: CountDimension, filter: ComplaintFilter): Promise<Array<{ key: string; count: number }>>;

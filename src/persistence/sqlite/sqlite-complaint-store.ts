@@ -483,6 +483,23 @@ export class SqliteComplaintStore implements ComplaintStore {
     };
   }
 
+  async redactEvents(
+    code: string,
+    redact: (data: Record<string, unknown>) => Record<string, unknown>,
+  ): Promise<void> {
+    // The outbox keeps dispatched events and has no index by code: this scans it. Erasures are rare.
+    const tx = this.db.transaction(() => {
+      const rows = this.db.prepare('SELECT id, data FROM outbox WHERE code = ?').all(code) as Array<{
+        id: string;
+        data: string;
+      }>;
+      const set = this.db.prepare('UPDATE outbox SET data = ? WHERE id = ?');
+      for (const r of rows)
+        set.run(JSON.stringify(redact(JSON.parse(r.data) as Record<string, unknown>)), r.id);
+    });
+    durably(this.db, () => tx.immediate());
+  }
+
   async pendingEvents(limit: number): Promise<OutboxEntry[]> {
     const rows = this.selectPending.all(Math.max(1, Math.floor(limit))) as Array<{
       id: string;
