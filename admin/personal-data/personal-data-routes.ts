@@ -29,7 +29,12 @@ const result = {
 export async function personalDataRoutes(app: FastifyInstance, opts: { deps: AppDeps }): Promise<void> {
   const { deps } = opts;
   const audit = new KeyValueAuditLog(deps.stores.conversations);
-  const service = new PersonalDataService({ complaints: deps.stores.complaints, clock: deps.clock, audit });
+  const service = new PersonalDataService({
+    complaints: deps.stores.complaints,
+    clock: deps.clock,
+    audit,
+    conversations: deps.stores.conversations,
+  });
   app.addHook('preHandler', app.authenticate);
 
   app.post<{ Body: { phone?: string; email?: string; reference?: string } }>(

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../src/domain/ports/clock';
 import type { ConversationStorage } from '../../src/domain/ports/conversation-storage';
 import type { Locale } from '../../src/domain/complaint';
+import { webSessionKey } from '../../src/application/citizen/chat-state';
 
 /** One line of a web chat, as the page shows it. */
 export interface WebMessage {
@@ -31,7 +32,7 @@ export const WEB_SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** The newest messages kept per session. */
 export const WEB_MESSAGES_KEPT = 200;
 
-const key = (id: string) => `web/sessions/${id}`;
+const key = webSessionKey;
 export const SESSION_ID_RE = /^[A-Za-z0-9_-]{22,64}$/;
 
 /**

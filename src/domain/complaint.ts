@@ -17,6 +17,17 @@ export interface ChannelRef {
   conversationId: string;
 }
 
+/**
+ * What `userId` and `conversationId` become when the citizen's data is erased: no chat, phone or session
+ * id is kept, so nothing is pushed to them any more (they follow the PAKN by its code).
+ */
+export const ERASED_CHAT_ID = 'erased';
+
+/** Whether the chat ids were erased (personal-data request): nothing can be sent into that chat. */
+export function isChatErased(ref: ChannelRef): boolean {
+  return ref.userId === ERASED_CHAT_ID && ref.conversationId === ERASED_CHAT_ID;
+}
+
 export interface Attachment {
   /** A display name only, cleaned; never a path. */
   name: string;
@@ -206,6 +217,14 @@ export interface ComplaintChange {
   title?: string;
   content?: string;
   supplementsReplaced?: Supplement[];
+  /**
+   * Personal-data erasure only: the chat ids (ERASED_CHAT_ID), the location (`null` removes it), and the
+   * internal notes and history with the citizen's data masked — the one exception to append-only history.
+   */
+  channelRef?: ChannelRef;
+  location?: string | null;
+  notesReplaced?: InternalNote[];
+  historyReplaced?: HistoryEvent[];
   answeredAt?: Date | null;
   appendHistory?: HistoryEvent[];
   appendSupplements?: Supplement[];
@@ -253,8 +272,15 @@ export function applyChange(c: Complaint, change: ComplaintChange): Complaint {
   if (change.title !== undefined) next.title = change.title;
   if (change.content !== undefined) next.content = change.content;
   if (change.supplementsReplaced !== undefined) next.supplements = [...change.supplementsReplaced];
-  if (change.appendHistory?.length) next.history = [...c.history, ...change.appendHistory];
+  if (change.channelRef !== undefined) next.channelRef = { ...change.channelRef };
+  if (change.location !== undefined) {
+    if (change.location === null) delete next.location;
+    else next.location = change.location;
+  }
+  if (change.notesReplaced !== undefined) next.notes = [...change.notesReplaced];
+  if (change.historyReplaced !== undefined) next.history = [...change.historyReplaced];
+  if (change.appendHistory?.length) next.history = [...next.history, ...change.appendHistory];
   if (change.appendSupplements?.length) next.supplements = [...next.supplements, ...change.appendSupplements];
-  if (change.appendNotes?.length) next.notes = [...c.notes, ...change.appendNotes];
+  if (change.appendNotes?.length) next.notes = [...next.notes, ...change.appendNotes];
   return next;
 }

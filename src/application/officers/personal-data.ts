@@ -1,10 +1,17 @@
-import type { Complaint, Submitter } from '../../domain/complaint';
+import {
+  ERASED_CHAT_ID,
+  type ChannelRef,
+  type Complaint,
+  type ComplaintChange,
+  type Submitter,
+} from '../../domain/complaint';
 import { ValidationError, VersionConflictError } from '../../domain/errors';
-import type { Clock, ComplaintStore } from '../../domain/ports';
+import type { Clock, ComplaintStore, ConversationStorage } from '../../domain/ports';
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from './audit-log';
+import { forgetChatState } from '../citizen/chat-state';
 import { normalizeVietnamesePhone } from '../citizen/contact';
-import { maskForPublication } from './masking';
+import { MASK, maskForPublication } from './masking';
 import { actorOf, assertAdmin, canSee, type Officer } from './officer';
 
 export interface ContactQuery {
@@ -47,6 +54,8 @@ export class PersonalDataService {
       complaints: ComplaintStore;
       clock: Clock;
       audit: AuditLog;
+      /** The chat bot's state and web chat messages, forgotten on erasure. */
+      conversations: ConversationStorage;
       newId?: () => string;
     },
   ) {}
@@ -105,29 +114,36 @@ export class PersonalDataService {
     return { codes: found.map((c) => c.code), auditId: entry.id };
   }
 
-  /** Erasure keeps each PAKN and its answer, anonymised: contact gone, name and numbers masked in every text. */
+  /**
+   * Erasure keeps each PAKN and its answer, anonymised, and leaves no personal data of the citizen in
+   * what we store:
+   * - the PAKN: the sender becomes nameless with no phone, e-mail or address (so the indexed contact
+   *   columns are emptied too); their name, contact details, numbers and ID numbers are masked in the
+   *   title, content, location, supplements, answer, rejection note, internal notes and every history
+   *   text; the chat ids become ERASED_CHAT_ID (the SMS user id is the phone number itself). Nothing is
+   *   pushed to the citizen after this: they follow the PAKN by its code (public lookup, published answer).
+   * - the events the store still holds for it (outbox), masked the same way;
+   * - what the chat bot remembers about each chat the PAKN came from (contact details, drafts, codes),
+   *   and a web chat's stored messages.
+   * Delivery jobs already queued carry ids, not contact data, and re-read the PAKN: they end unsent.
+   * Attachments are kept as filed (evidence of the PAKN; they cannot be anonymised automatically).
+   */
   async erase(officer: Officer, query: ContactQuery): Promise<{ codes: string[]; auditId: string }> {
     const found = await this.find(officer, query);
+    const chats = new Map<string, ChannelRef>();
     for (const c of found) {
+      let before = c;
       await this.retrying(officer, c, (cur) => {
-        const who = { name: cur.submitter.name, consentPublishName: false };
-        return {
-          submitter: {
-            name: ERASED_NAME,
-            consentProcessing: cur.submitter.consentProcessing,
-            consentPublishName: false,
-          },
-          title: maskForPublication(cur.title, who),
-          content: maskForPublication(cur.content, who),
-          supplementsReplaced: cur.supplements.map((s) => ({ ...s, text: maskForPublication(s.text, who) })),
-          ...(cur.answer
-            ? { answer: { ...cur.answer, text: maskForPublication(cur.answer.text, who) } }
-            : {}),
-          history: 'personal_data_erased' as const,
-          data: {},
-        };
+        before = cur;
+        return { ...erasureOf(cur, query), history: 'personal_data_erased' as const, data: {} };
       });
+      const ref = before.channelRef;
+      if (ref.userId !== ERASED_CHAT_ID)
+        chats.set(`${ref.channel}/${ref.userId}/${ref.conversationId}`, { ...ref });
+      const mask = masker(before, query);
+      await this.deps.complaints.redactEvents?.(c.code, (data) => maskDeep(data, mask));
     }
+    for (const ref of chats.values()) await forgetChatState(this.deps.conversations, ref);
     const entry = await this.deps.audit.record({
       at: this.deps.clock.now(),
       actor: actorOf(officer),
@@ -157,7 +173,7 @@ export class PersonalDataService {
     compute: (c: Complaint) => {
       history: 'personal_data_corrected' | 'personal_data_erased';
       data: Record<string, unknown>;
-    } & Record<string, unknown>,
+    } & Omit<ComplaintChange, 'at' | 'appendHistory'>,
   ): Promise<void> {
     let c: Complaint | null = first;
     for (let attempt = 0; attempt < 5 && c; attempt++) {
@@ -179,6 +195,67 @@ export class PersonalDataService {
     }
     throw new VersionConflictError(first.code, first.version);
   }
+}
+
+/** Masks one citizen's data in a text: their name, contact details and address, and any number or ID. */
+function masker(c: Complaint, query: ContactQuery): (text: string) => string {
+  const who = { name: c.submitter.name, consentPublishName: false };
+  // Contact details exactly as given (maskForPublication finds the usual spellings of phones and e-mails),
+  // and the address, which no pattern would find. Longest first, so a part does not spoil a whole.
+  const literals = [
+    c.submitter.address,
+    c.submitter.email,
+    c.submitter.phone,
+    query.email,
+    query.phone,
+    c.channelRef.channel === 'sms' ? c.channelRef.userId : undefined,
+  ]
+    .map((v) => v?.normalize('NFC').trim())
+    .filter((v): v is string => Boolean(v && v.length >= 3))
+    .sort((a, b) => b.length - a.length);
+  return (text) => {
+    let out = text.normalize('NFC');
+    for (const l of literals) out = out.split(l).join(MASK);
+    return maskForPublication(out, who);
+  };
+}
+
+/** Every string inside a value (history data, event data), masked; other values as they are. */
+function maskDeep<T>(value: T, mask: (text: string) => string): T {
+  if (typeof value === 'string') return mask(value) as T;
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, mask)) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskDeep(v, mask)]),
+    ) as T;
+  }
+  return value;
+}
+
+/** The change that anonymises one PAKN (see `erase`). */
+function erasureOf(cur: Complaint, query: ContactQuery): Omit<ComplaintChange, 'at' | 'appendHistory'> {
+  const mask = masker(cur, query);
+  const submitter: Submitter = {
+    name: ERASED_NAME,
+    consentProcessing: cur.submitter.consentProcessing,
+    consentPublishName: false,
+  };
+  return {
+    submitter,
+    title: mask(cur.title),
+    content: mask(cur.content),
+    location: cur.location === undefined ? undefined : mask(cur.location),
+    channelRef: { channel: cur.channelRef.channel, userId: ERASED_CHAT_ID, conversationId: ERASED_CHAT_ID },
+    supplementsReplaced: cur.supplements.map((s) => ({ ...s, text: mask(s.text) })),
+    ...(cur.answer ? { answer: { ...cur.answer, text: mask(cur.answer.text) } } : {}),
+    ...(cur.rejection?.note ? { rejection: { ...cur.rejection, note: mask(cur.rejection.note) } } : {}),
+    notesReplaced: cur.notes.map((n) => ({ ...n, text: mask(n.text) })),
+    historyReplaced: cur.history.map((h) => ({
+      ...h,
+      ...(h.note !== undefined ? { note: mask(h.note) } : {}),
+      ...(h.data !== undefined ? { data: maskDeep(h.data, mask) } : {}),
+    })),
+  };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

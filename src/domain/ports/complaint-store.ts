@@ -105,6 +105,17 @@ export interface ComplaintStore {
    * @remarks Rare by nature; it may scan the outbox. Optional so that test doubles need not have it.
    */
   redactEvents?(code: string, redact: (data: Record<string, unknown>) => Record<string, unknown>): Promise<void>;
+  /**
+   * Personal-data erasure: rewrites, with `redact`, the data of every event of this PAKN the store still
+   * holds (waiting in the outbox, or kept after it was handed to the queue), so that officer texts sent
+   * to the citizen (a request for information, a reason) lose the citizen's data too.
+   *
+   * @remarks Rare by nature; it may scan the outbox. Optional so that test doubles need not have it.
+   */
+  redactEvents?(
+    code: string,
+    redact: (data: Record<string, unknown>) => Record<string, unknown>,
+  ): Promise<void>;
 
   /** Ordered by key. */
   countBy(dimension: CountDimension, filter: ComplaintFilter): Promise<Array<{ key: string; count: number }>>;

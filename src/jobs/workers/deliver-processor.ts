@@ -1,4 +1,4 @@
-import type { Channel, Complaint, HistoryEvent } from '../../domain/complaint';
+import { isChatErased, type Channel, type Complaint, type HistoryEvent } from '../../domain/complaint';
 import { VersionConflictError } from '../../domain/errors';
 import {
   ChannelSendError,
@@ -121,7 +121,9 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
     }
     if (route === 'sms') {
       if (!deps.sms) throw new PermanentJobError('SMS is not configured');
-      const to = c.submitter.phone ?? (c.channelRef.channel === 'sms' ? c.channelRef.userId : undefined);
+      const to =
+        c.submitter.phone ??
+        (c.channelRef.channel === 'sms' && !isChatErased(c.channelRef) ? c.channelRef.userId : undefined);
       if (!to) throw new NothingToSend('no phone number any more');
       // A PAKN filed by SMS gets the full text only when short; answers stay a link either way.
       const out = await deps.sms.send({ to, text: rendered.sms, requestId: deliveryJobId(job) });
@@ -130,6 +132,7 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
     const sender = deps.senders[route];
     if (!sender) throw new PermanentJobError(`no sender for ${route}`);
     if (c.channelRef.channel !== route) throw new PermanentJobError(`the PAKN was not filed on ${route}`);
+    if (isChatErased(c.channelRef)) throw new NothingToSend('the chat ids were erased');
     // Last thing before the request: the slot is taken as close as possible to Telegram's own count.
     // (A text over 4096 characters, or documents, make more than one request on the one slot.)
     if (deps.pacer && deps.paceLimits)

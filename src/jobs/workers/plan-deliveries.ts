@@ -1,4 +1,4 @@
-import { CENTRAL_AGENCY, type Complaint, type DomainEvent } from '../../domain';
+import { CENTRAL_AGENCY, isChatErased, type Complaint, type DomainEvent } from '../../domain';
 import type { NoticeKind } from '../../notify/render';
 import type { DeliveryJob, DeliveryRoute } from './delivery-types';
 
@@ -90,7 +90,8 @@ export function planDeliveries(
 ): DeliveryJob[] {
   const routes = new Set<DeliveryRoute>();
   const chat = c.channelRef.channel;
-  if (available.has(chat) && (intent.kind !== 'received' || chat === 'sms')) {
+  // An erased chat (personal-data request) has no ids left to send to.
+  if (available.has(chat) && !isChatErased(c.channelRef) && (intent.kind !== 'received' || chat === 'sms')) {
     if (chat !== 'sms' || SMS_KINDS.has(intent.kind)) routes.add(chat);
   }
   if (c.submitter.email && available.has('email')) routes.add('email');

@@ -356,8 +356,17 @@ export function changeToUpdate(
   } else if (appended.length) {
     $push.supplements = { $each: appended };
   }
-  if (change.appendHistory?.length) $push.history = { $each: change.appendHistory.map(historyToDoc) };
-  if (change.appendNotes?.length) $push.notes = { $each: change.appendNotes.map(noteCopy) };
+  if (change.channelRef !== undefined) $set.channelRef = channelRefToDoc(change.channelRef);
+  if (change.location === null) $unset.location = 1;
+  else if (change.location !== undefined) $set.location = change.location;
+  // Erasure replaces history and notes; as with supplements, a replacement takes the appended ones along.
+  const history = (change.appendHistory ?? []).map(historyToDoc);
+  if (change.historyReplaced !== undefined)
+    $set.history = [...change.historyReplaced.map(historyToDoc), ...history];
+  else if (history.length) $push.history = { $each: history };
+  const notes = (change.appendNotes ?? []).map(noteCopy);
+  if (change.notesReplaced !== undefined) $set.notes = [...change.notesReplaced.map(noteCopy), ...notes];
+  else if (notes.length) $push.notes = { $each: notes };
   if (events.length) $push.outbox = { $each: events.map(outboxToDoc) };
 
   const update: ComplaintUpdate = { $set, $inc: { version: 1 } };

@@ -245,6 +245,21 @@ export class MongoComplaintStore implements ComplaintStore {
     );
   }
 
+  async redactEvents(
+    code: string,
+    redact: (data: Record<string, unknown>) => Record<string, unknown>,
+  ): Promise<void> {
+    // Dispatched events are pulled from the document, so only those still waiting are left to rewrite;
+    // each by its id, so a relay pulling it meanwhile is not undone.
+    const doc = await this.model.findOne({ code }, { outbox: 1 }).lean();
+    for (const e of doc?.outbox ?? []) {
+      await this.model.updateOne(
+        { code, 'outbox.id': e.id },
+        { $set: { 'outbox.$.data': redact(e.data ?? {}) } },
+      );
+    }
+  }
+
   private aggregate<T>(pipeline: PipelineStage[]): Promise<T[]> {
     // Aggregation stages are built by complaint-query.ts from checked values; mongoose does not cast them.
     return this.model.aggregate<T>(pipeline).exec();

@@ -98,7 +98,7 @@ describe('PersonalDataService', () => {
     const kv = new InMemoryKv();
     const clock = new FixedClock();
     const audit = new KeyValueAuditLog(kv);
-    const svc = new PersonalDataService({ complaints, clock, audit });
+    const svc = new PersonalDataService({ complaints, clock, audit, conversations: kv });
     const a = await complaints.create(newComplaint());
     const b = await complaints.create(newComplaint({ owner: 'hno' }));
     await complaints.create(
