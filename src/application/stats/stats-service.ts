@@ -1,16 +1,12 @@
 import { CENTRAL_AGENCY, isInSubtree, type Agency } from '../../domain/agency';
 import { CHANNELS } from '../../domain/complaint';
 import { localDate } from '../../domain/deadlines';
-import { COMPLAINT_STATUSES, OPEN_STATUSES } from '../../domain/status';
+import { COMPLAINT_STATUSES } from '../../domain/status';
 import type { Clock } from '../../domain/ports/clock';
-import type { ComplaintFilter, ComplaintStore } from '../../domain/ports/complaint-store';
+import type { BacklogStats, ComplaintStore, KeyCount } from '../../domain/ports/complaint-store';
 import { bucketOf, bucketsOf, daysBetween, STATS_TIME_ZONE, type StatsPeriod } from './period';
 
-/** A count under a key (status, channel, category or agency code). */
-export interface KeyCount {
-  key: string;
-  count: number;
-}
+export type { KeyCount } from '../../domain/ports/complaint-store';
 
 export interface SeriesPoint {
   /** The bucket: YYYY-MM-DD (a day, or the Monday of a week) or YYYY-MM. */
@@ -104,11 +100,6 @@ export interface StatsServiceOptions {
   cacheMaxEntries?: number;
 }
 
-interface NowFigures {
-  overdueByOwner: KeyCount[];
-  openDays: Array<{ day: string; count: number }>;
-}
-
 export interface StatsService {
   /** The report for the subtree of `scope` (an agency code; `vpcp` is everything). */
   report(scope: string, period: StatsPeriod): Promise<StatsReport>;
@@ -141,9 +132,9 @@ function byCountDesc(a: KeyCount, b: KeyCount): number {
 }
 
 /**
- * Statistics through the store's aggregation primitives only (countBy, countByDay, answerTimes): the store
- * computes in SQL or an aggregation pipeline, and this service only combines aggregated rows (at most one per
- * day, agency, status, channel or category), so its cost does not grow with the number of PAKN.
+ * Statistics through the store's two statistics reads (periodStats, backlogStats): the store computes them
+ * from counters (SQLite) or an aggregation pipeline (MongoDB), and this service only combines aggregated rows
+ * (at most one per day, agency, status, channel or category), so its cost does not grow with the number of PAKN.
  */
 export function createStatsService(options: StatsServiceOptions): StatsService {
   const { complaints, clock } = options;
@@ -152,17 +143,16 @@ export function createStatsService(options: StatsServiceOptions): StatsService {
   const cache = new Map<string, { at: number; report: Promise<StatsReport> }>();
   // The figures "as of now" (overdue, backlog) do not depend on the period: one computation per scope serves
   // every period a leader switches to within the time to live. They are also the dearest at scale.
-  const nowCache = new Map<string, { at: number; value: Promise<NowFigures> }>();
+  const nowCache = new Map<string, { at: number; value: Promise<BacklogStats> }>();
 
-  function nowFigures(scope: string, base: ComplaintFilter, now: Date): Promise<NowFigures> {
-    const compute = async (): Promise<NowFigures> => ({
-      overdueByOwner: await complaints.countBy('owner', { ...base, overdueAt: now }),
-      openDays: await complaints.countByDay(
-        'createdAt',
-        { ...base, status: [...OPEN_STATUSES] },
-        STATS_TIME_ZONE,
-      ),
-    });
+  function backlog(scope: string, now: Date): Promise<BacklogStats> {
+    const compute = () =>
+      complaints.backlogStats({
+        ownerSubtree: scope,
+        now,
+        // Every age class but the open-ended last one is counted by day; the last is the rest.
+        recentDays: BACKLOG_AGE_BUCKETS[BACKLOG_AGE_BUCKETS.length - 1]!.minDays,
+      });
     if (ttl <= 0) return compute();
     const hit = nowCache.get(scope);
     if (hit && now.getTime() - hit.at < ttl) return hit.value;
@@ -177,44 +167,41 @@ export function createStatsService(options: StatsServiceOptions): StatsService {
   async function compute(scope: string, period: StatsPeriod): Promise<StatsReport> {
     const now = clock.now();
     const today = localDate(now);
-    // The central office's subtree is everything: no owner filter at all, so the store can use its plain indexes.
-    const base: ComplaintFilter = scope === CENTRAL_AGENCY ? {} : { ownerSubtree: scope };
-    const received: ComplaintFilter = { ...base, from: period.start, to: period.end };
-    const answered: ComplaintFilter = { ...base, answeredFrom: period.start, answeredTo: period.end };
-
-    // Sequential on purpose: the embedded store is synchronous underneath, and a remote one is not helped by a burst.
-    const byStatus = await complaints.countBy('status', received);
-    const byChannel = await complaints.countBy('channel', received);
-    const byCategory = await complaints.countBy('category', received);
-    const byOwner = await complaints.countBy('owner', received);
-    const receivedDays = await complaints.countByDay('createdAt', received, STATS_TIME_ZONE);
-    const answeredDays = await complaints.countByDay('answeredAt', answered, STATS_TIME_ZONE);
-    const times = await complaints.answerTimes(answered);
-    const answeredByOwner = await complaints.countBy('owner', answered);
-    const onTimeByOwner = await complaints.countBy('owner', { ...answered, answeredOnTime: true });
-    const { overdueByOwner, openDays } = await nowFigures(scope, base, now);
+    const stats = await complaints.periodStats({
+      ownerSubtree: scope,
+      fromDay: period.from,
+      toDay: period.to,
+    });
+    const { open, recentByDay, overdueByOwner } = await backlog(scope, now);
     const agencies = options.listAgencies ? await options.listAgencies() : [];
+    const byStatus = stats.byStatus;
+    const byCategory = stats.byCategory;
+    const byOwner = stats.byOwner;
 
     // Defence in depth: whatever a store returns, nothing outside the caller's subtree is reported.
     const inScope = (r: KeyCount) => isInSubtree(r.key, scope);
 
     const buckets = bucketsOf(period);
     const series = new Map(buckets.map((b) => [b, { bucket: b, received: 0, answered: 0 }]));
-    for (const d of receivedDays) {
+    for (const d of stats.receivedByDay) {
       const p = series.get(bucketOf(d.day, period.granularity));
       if (p && d.day >= period.from && d.day <= period.to) p.received += d.count;
     }
-    for (const d of answeredDays) {
+    for (const d of stats.answeredByDay) {
       const p = series.get(bucketOf(d.day, period.granularity));
       if (p && d.day >= period.from && d.day <= period.to) p.answered += d.count;
     }
 
     const backlogByAge: AgeBucket[] = BACKLOG_AGE_BUCKETS.map((b) => ({ ...b, count: 0 }));
-    for (const d of openDays) {
+    let recent = 0;
+    for (const d of recentByDay) {
       const age = Math.max(0, daysBetween(d.day, today));
       const bucket = backlogByAge.find((b) => age >= b.minDays && (b.maxDays === null || age <= b.maxDays));
       if (bucket) bucket.count += d.count;
+      recent += d.count;
     }
+    // The open-ended class is whatever is open and was not received lately.
+    backlogByAge[backlogByAge.length - 1]!.count += Math.max(0, open - recent);
 
     const names = new Map(agencies.map((a) => [a.code, a.name]));
     const league = new Map<string, LeagueRow>();
@@ -236,8 +223,10 @@ export function createStatsService(options: StatsServiceOptions): StatsService {
       return r;
     };
     for (const r of byOwner.filter(inScope)) row(r.key).received += r.count;
-    for (const r of answeredByOwner.filter(inScope)) row(r.key).answered += r.count;
-    for (const r of onTimeByOwner.filter(inScope)) row(r.key).onTime += r.count;
+    for (const r of stats.answeredByOwner.filter((a) => isInSubtree(a.key, scope))) {
+      row(r.key).answered += r.answered;
+      row(r.key).onTime += r.onTime;
+    }
     for (const r of overdueByOwner.filter(inScope)) row(r.key).overdue += r.count;
     // Active agencies directly under the scope appear even with nothing to count: a zero is information too.
     for (const a of agencies) {
@@ -262,20 +251,20 @@ export function createStatsService(options: StatsServiceOptions): StatsService {
       generatedAt: now.toISOString(),
       totals: {
         received: receivedTotal,
-        answered: times.answered,
-        onTime: times.onTime,
-        onTimeRate: rate(times.onTime, times.answered),
-        open: openDays.reduce((acc, d) => acc + d.count, 0),
+        answered: stats.answered,
+        onTime: stats.onTime,
+        onTimeRate: rate(stats.onTime, stats.answered),
+        open,
         overdueNow: sum(overdueByOwner.filter(inScope)),
       },
       answerTime: {
-        p50Ms: times.p50Ms,
-        p90Ms: times.p90Ms,
-        p50Days: times.p50Ms === null ? null : times.p50Ms / DAY_MS,
-        p90Days: times.p90Ms === null ? null : times.p90Ms / DAY_MS,
+        p50Ms: stats.p50Ms,
+        p90Ms: stats.p90Ms,
+        p50Days: stats.p50Ms === null ? null : stats.p50Ms / DAY_MS,
+        p90Days: stats.p90Ms === null ? null : stats.p90Ms / DAY_MS,
       },
       byStatus: zeroFilled(COMPLAINT_STATUSES, byStatus),
-      byChannel: zeroFilled(CHANNELS, byChannel),
+      byChannel: zeroFilled(CHANNELS, stats.byChannel),
       byCategory: categories,
       byOwner: byOwner.filter(inScope).sort(byCountDesc),
       topCategories: categories.slice(0, TOP_CATEGORIES),

@@ -65,6 +65,67 @@ export interface AnswerTimeStats {
   p90Ms: number | null;
 }
 
+/** A count under a key (status, channel, category or agency code). */
+export interface KeyCount {
+  key: string;
+  count: number;
+}
+
+/** A count on a local day (`YYYY-MM-DD`). */
+export interface DayCount {
+  day: string;
+  count: number;
+}
+
+/**
+ * A statistics period: whole local days in Asia/Ho_Chi_Minh (UTC+7 all year), both ends included, over the
+ * subtree of one agency.
+ */
+export interface PeriodStatsQuery {
+  /** Owner is this agency or one of its units; omit (or the central office) for everything. */
+  ownerSubtree?: string;
+  /** First local day, `YYYY-MM-DD`. */
+  fromDay: string;
+  /** Last local day, `YYYY-MM-DD` (included). */
+  toDay: string;
+}
+
+/**
+ * The figures of a period. "Received" counts PAKN whose createdAt falls in the period, by what they are
+ * now (status, channel, category, owner); "answered" counts answers whose answeredAt falls in it.
+ */
+export interface PeriodStats {
+  /** Days with nothing are left out; ordered by day. */
+  receivedByDay: DayCount[];
+  /** Each ordered by key; keys with nothing are left out. */
+  byStatus: KeyCount[];
+  byChannel: KeyCount[];
+  byCategory: KeyCount[];
+  byOwner: KeyCount[];
+  answeredByDay: DayCount[];
+  /** Answers of the period by owner, and how many of them by the due date (answeredAt <= dueAt). */
+  answeredByOwner: Array<{ key: string; answered: number; onTime: number }>;
+  answered: number;
+  onTime: number;
+  /**
+   * Median and 90th percentile of answeredAt − createdAt (nearest rank), as the start of the
+   * time-to-answer class holding it (src/domain/answer-time.ts: exact to 1 hour under 2 days, coarser
+   * above); null when nothing was answered.
+   */
+  p50Ms: number | null;
+  p90Ms: number | null;
+}
+
+/** Open PAKN (received, processing, awaiting information) of a subtree at an instant. */
+export interface BacklogStats {
+  /** Open now, whenever received. */
+  open: number;
+  /** Open now and received on one of the last `recentDays` local days (today included); by day. */
+  recentByDay: DayCount[];
+  /** Open and past their due date now, by owner, ordered by key. */
+  overdueByOwner: KeyCount[];
+}
+
 /** A pending outbox entry, with what the relay needs to acknowledge it. */
 export interface OutboxEntry {
   event: DomainEvent;
@@ -129,6 +190,15 @@ export interface ComplaintStore {
     timeZone?: string,
   ): Promise<Array<{ day: string; count: number }>>;
   answerTimes(filter: ComplaintFilter): Promise<AnswerTimeStats>;
+  /**
+   * The statistics of a period in one call, so a store can read them from counters it keeps per local
+   * day (the SQLite store does) instead of counting rows: its cost follows the number of days and
+   * agencies, not of PAKN.
+   */
+  periodStats(query: PeriodStatsQuery): Promise<PeriodStats>;
+  /** The backlog of a subtree at `now`: open, open by day of receipt lately, overdue by owner. */
+  backlogStats(query: { ownerSubtree?: string; now: Date; recentDays: number }): Promise<BacklogStats>;
+
 
   /** Outbox: events not yet handed to the queue, oldest first. */
   pendingEvents(limit: number): Promise<OutboxEntry[]>;

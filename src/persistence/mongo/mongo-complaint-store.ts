@@ -18,6 +18,9 @@ import type {
   OutboxEntry,
   Page,
   PageRequest,
+  BacklogStats,
+  PeriodStats,
+  PeriodStatsQuery,
 } from '../../domain/ports/complaint-store';
 import type { ComplaintStatus } from '../../domain/status';
 import { generateTrackingCode, type TrackingCode } from '../../domain/tracking-code';
@@ -55,6 +58,7 @@ import {
   type OutboxEventDocument,
 } from './documents';
 import { isDuplicateKeyError } from './mongo-errors';
+import { mongoBacklogStats, mongoPeriodStats } from './mongo-stats-queries';
 
 export interface MongoComplaintStoreOptions {
   /** Code source; tests inject one that collides to prove the retry. */
@@ -220,6 +224,14 @@ export class MongoComplaintStore implements ComplaintStore {
     };
     const [p50Ms, p90Ms] = await Promise.all([at(50), at(90)]);
     return { answered: counts.answered, onTime: counts.onTime, p50Ms, p90Ms };
+  }
+
+  async periodStats(query: PeriodStatsQuery): Promise<PeriodStats> {
+    return mongoPeriodStats((p) => this.aggregate(p), query);
+  }
+
+  async backlogStats(query: { ownerSubtree?: string; now: Date; recentDays: number }): Promise<BacklogStats> {
+    return mongoBacklogStats((p) => this.aggregate(p), query);
   }
 
   async pendingEvents(limit: number): Promise<OutboxEntry[]> {

@@ -10,6 +10,140 @@ export const STORES_SCOPE = 'stores';
  * PAKN keeps its whole document as JSON in `doc` (the source of truth for reads by code) and copies
  * the fields that lists, filters and statistics use into indexed columns.
  */
+// ---- Migration 8 (statistics counters). Frozen with the step: change them only through a new step. ----
+
+/** `X.col`'s local day in Vietnam (UTC+7 all year) as the integer YYYYMMDD; YYYYMMDD / 100 is its month YYYYMM. */
+function vnDay(p: 'NEW' | 'OLD', col: string): string {
+  return `CAST(strftime('%Y%m%d', ${p}.${col} / 1000, 'unixepoch', '+7 hours') AS INTEGER)`;
+}
+
+/**
+ * The start of the time-to-answer class of `ms` (an expression): the classes of src/domain/answer-time.ts,
+ * 1 hour wide under 2 days, 3 hours to 7 days, 12 hours to 30 days, 1 day to 90 days, 7 days beyond.
+ */
+function answerClassSql(ms: string): string {
+  const H = 3_600_000;
+  const D = 24 * H;
+  const tier = (from: number, width: number) => `${ms} - (${ms} - ${from}) % ${width}`;
+  return `(CASE WHEN ${ms} < 0 THEN 0
+    WHEN ${ms} < ${2 * D} THEN ${tier(0, H)}
+    WHEN ${ms} < ${7 * D} THEN ${tier(2 * D, 3 * H)}
+    WHEN ${ms} < ${30 * D} THEN ${tier(7 * D, 12 * H)}
+    WHEN ${ms} < ${90 * D} THEN ${tier(30 * D, D)}
+    ELSE ${tier(90 * D, 7 * D)} END)`;
+}
+
+const OPEN_SQL = "('received', 'processing', 'awaiting_info')";
+
+/** Each counter is kept for the PAKN's owner and for '*' (every owner), per local day and per local month. */
+function keys(p: 'NEW' | 'OLD', col: string): Array<[string, string]> {
+  const day = vnDay(p, col);
+  return [
+    [`${p}.owner`, day],
+    [`${p}.owner`, `${day} / 100`],
+    [`'*'`, day],
+    [`'*'`, `${day} / 100`],
+  ];
+}
+
+function receivedRows(p: 'NEW' | 'OLD', sign: number, dims: ReadonlyArray<[string, string]>): string[] {
+  return dims.flatMap(([dim, value]) =>
+    keys(p, 'created_at').map(([owner, slot]) => `('${dim}', ${owner}, ${slot}, ${value}, ${sign})`),
+  );
+}
+
+const RECEIVED_DIMS: ReadonlyArray<[string, string]> = [
+  ['s', 'X.status'],
+  ['c', 'X.channel'],
+  ['k', 'X.category'],
+  ['t', "''"],
+];
+
+function upsertReceived(rows: string[]): string {
+  return `INSERT INTO stats_received (dim, owner, slot, value, n) VALUES ${rows.join(', ')}
+    ON CONFLICT (dim, owner, slot, value) DO UPDATE SET n = n + excluded.n;`;
+}
+
+function receivedOf(p: 'NEW' | 'OLD', sign: number, dims = RECEIVED_DIMS): string[] {
+  return receivedRows(
+    p,
+    sign,
+    dims.map(([d, v]) => [d, v.replace('X.', `${p}.`)]),
+  );
+}
+
+/** The answer counters of `p` (when it has an answer) with `sign`. */
+function answeredOf(p: 'NEW' | 'OLD', sign: number): string {
+  const k = keys(p, 'answered_at');
+  const onTime = `${sign} * (${p}.answered_at <= ${p}.due_at)`;
+  const cls = answerClassSql(`(${p}.answered_at - ${p}.created_at)`);
+  return `
+    INSERT INTO stats_answered (owner, slot, answered, on_time)
+      SELECT * FROM (VALUES ${k.map(([o, s]) => `(${o}, ${s}, ${sign}, ${onTime})`).join(', ')})
+      WHERE ${p}.answered_at IS NOT NULL
+      ON CONFLICT (owner, slot) DO UPDATE SET answered = answered + excluded.answered, on_time = on_time + excluded.on_time;
+    INSERT INTO stats_answer_time (owner, slot, class, n)
+      SELECT * FROM (VALUES ${k.map(([o, s]) => `(${o}, ${s}, ${cls}, ${sign})`).join(', ')})
+      WHERE ${p}.answered_at IS NOT NULL
+      ON CONFLICT (owner, slot, class) DO UPDATE SET n = n + excluded.n;`;
+}
+
+/** The open-by-day-of-receipt counters of `p` (when it is open) with `sign`; per day only. */
+function openOf(p: 'NEW' | 'OLD', sign: number): string {
+  const day = vnDay(p, 'created_at');
+  return `
+    INSERT INTO stats_open (owner, day, n)
+      SELECT * FROM (VALUES (${p}.owner, ${day}, ${sign}), ('*', ${day}, ${sign}))
+      WHERE ${p}.status IN ${OPEN_SQL}
+      ON CONFLICT (owner, day) DO UPDATE SET n = n + excluded.n;`;
+}
+
+function differ(cols: string[]): string {
+  return cols.map((c) => `OLD.${c} IS NOT NEW.${c}`).join(' OR ');
+}
+
+/** Day-level counters from the rows (one grouped scan each), then '*' and months summed from those. */
+function backfill(db: Parameters<Migration['up']>[0]): void {
+  const created = vnDay('NEW', 'created_at').replace('NEW.', '');
+  const answered = vnDay('NEW', 'answered_at').replace('NEW.', '');
+  for (const [dim, col] of [
+    ['s', 'status'],
+    ['c', 'channel'],
+    ['k', 'category'],
+    ['t', "''"],
+  ] as const) {
+    db.exec(`INSERT INTO stats_received (dim, owner, slot, value, n)
+      SELECT '${dim}', owner, ${created}, ${col}, count(*) FROM complaints GROUP BY 2, 3, 4`);
+  }
+  db.exec(`
+    INSERT INTO stats_received (dim, owner, slot, value, n)
+      SELECT dim, '*', slot, value, sum(n) FROM stats_received GROUP BY dim, slot, value;
+    INSERT INTO stats_received (dim, owner, slot, value, n)
+      SELECT dim, owner, slot / 100, value, sum(n) FROM stats_received GROUP BY dim, owner, slot / 100, value;
+
+    INSERT INTO stats_answered (owner, slot, answered, on_time)
+      SELECT owner, ${answered}, count(*), sum(answered_at <= due_at) FROM complaints
+      WHERE answered_at IS NOT NULL GROUP BY 1, 2;
+    INSERT INTO stats_answered (owner, slot, answered, on_time)
+      SELECT '*', slot, sum(answered), sum(on_time) FROM stats_answered GROUP BY slot;
+    INSERT INTO stats_answered (owner, slot, answered, on_time)
+      SELECT owner, slot / 100, sum(answered), sum(on_time) FROM stats_answered GROUP BY owner, slot / 100;
+
+    INSERT INTO stats_answer_time (owner, slot, class, n)
+      SELECT owner, ${answered}, ${answerClassSql('(answered_at - created_at)')}, count(*) FROM complaints
+      WHERE answered_at IS NOT NULL GROUP BY 1, 2, 3;
+    INSERT INTO stats_answer_time (owner, slot, class, n)
+      SELECT '*', slot, class, sum(n) FROM stats_answer_time GROUP BY slot, class;
+    INSERT INTO stats_answer_time (owner, slot, class, n)
+      SELECT owner, slot / 100, class, sum(n) FROM stats_answer_time GROUP BY owner, slot / 100, class;
+
+    INSERT INTO stats_open (owner, day, n)
+      SELECT owner, ${created}, count(*) FROM complaints WHERE status IN ${OPEN_SQL} GROUP BY 1, 2;
+    INSERT INTO stats_open (owner, day, n)
+      SELECT '*', day, sum(n) FROM stats_open GROUP BY day;
+  `);
+}
+
 export const STORE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -216,6 +350,91 @@ export const STORE_MIGRATIONS: readonly Migration[] = [
           WHERE answered_at IS NOT NULL;
         CREATE INDEX complaints_stats_open ON complaints (due_at, owner, created_at)
           WHERE status IN ('received', 'processing', 'awaiting_info');
+      `);
+    },
+  },
+  {
+    version: 8,
+    name: 'statistics counters per local day and month',
+    up(db) {
+      // The officers' statistics over a long period or the whole tree counted up to a million index
+      // entries per figure (central office, 12 months: 9 s). These counters, kept by triggers in the
+      // same transaction as the row whoever writes it, turn each figure into a sum over at most a few
+      // thousand rows. Every counter exists for the owner and for '*' (every owner: the central office
+      // reads one key); `slot` is a local day YYYYMMDD or a local month YYYYMM (the two never overlap as
+      // numbers), so a period is whole months plus the days at its ends. Local = Vietnam, UTC+7 all year.
+      // Counters may reach 0 and stay; the readers skip them.
+      db.exec(`
+        -- PAKN received (created_at) by what they are now: dim 's' status, 'c' channel, 'k' category,
+        -- 't' total (value '').
+        CREATE TABLE stats_received (
+          dim TEXT NOT NULL,
+          owner TEXT NOT NULL,
+          slot INTEGER NOT NULL,
+          value TEXT NOT NULL,
+          n INTEGER NOT NULL,
+          PRIMARY KEY (dim, owner, slot, value)
+        ) WITHOUT ROWID;
+        -- Answers given (answered_at), and how many by the due date.
+        CREATE TABLE stats_answered (
+          owner TEXT NOT NULL,
+          slot INTEGER NOT NULL,
+          answered INTEGER NOT NULL,
+          on_time INTEGER NOT NULL,
+          PRIMARY KEY (owner, slot)
+        ) WITHOUT ROWID;
+        -- Answers given (answered_at) by time-to-answer class (its start in ms): medians to the class.
+        CREATE TABLE stats_answer_time (
+          owner TEXT NOT NULL,
+          slot INTEGER NOT NULL,
+          class INTEGER NOT NULL,
+          n INTEGER NOT NULL,
+          PRIMARY KEY (owner, slot, class)
+        ) WITHOUT ROWID;
+        -- Open PAKN now by local day of receipt (days only): the backlog by age.
+        CREATE TABLE stats_open (
+          owner TEXT NOT NULL,
+          day INTEGER NOT NULL,
+          n INTEGER NOT NULL,
+          PRIMARY KEY (owner, day)
+        ) WITHOUT ROWID;
+      `);
+      backfill(db);
+      const statusOnly = [['s', 'X.status']] as Array<[string, string]>;
+      db.exec(`
+        CREATE TRIGGER stats_insert AFTER INSERT ON complaints BEGIN
+          ${upsertReceived(receivedOf('NEW', 1))}
+          ${answeredOf('NEW', 1)}
+          ${openOf('NEW', 1)}
+        END;
+        -- The commonest change, a status move, touches only the status counters.
+        CREATE TRIGGER stats_update_status AFTER UPDATE OF status ON complaints
+          WHEN OLD.status IS NOT NEW.status AND NOT (${differ(['owner', 'channel', 'category', 'created_at'])})
+        BEGIN
+          ${upsertReceived([...receivedOf('OLD', -1, statusOnly), ...receivedOf('NEW', 1, statusOnly)])}
+        END;
+        CREATE TRIGGER stats_update_received AFTER UPDATE OF owner, channel, category, created_at ON complaints
+          WHEN ${differ(['owner', 'channel', 'category', 'created_at'])}
+        BEGIN
+          ${upsertReceived([...receivedOf('OLD', -1), ...receivedOf('NEW', 1)])}
+        END;
+        CREATE TRIGGER stats_update_answered AFTER UPDATE OF answered_at, due_at, created_at, owner ON complaints
+          WHEN ${differ(['answered_at', 'due_at', 'created_at', 'owner'])}
+        BEGIN
+          ${answeredOf('OLD', -1)}
+          ${answeredOf('NEW', 1)}
+        END;
+        CREATE TRIGGER stats_update_open AFTER UPDATE OF status, owner, created_at ON complaints
+          WHEN ${differ(['status', 'owner', 'created_at'])}
+        BEGIN
+          ${openOf('OLD', -1)}
+          ${openOf('NEW', 1)}
+        END;
+        CREATE TRIGGER stats_delete AFTER DELETE ON complaints BEGIN
+          ${upsertReceived(receivedOf('OLD', -1))}
+          ${answeredOf('OLD', -1)}
+          ${openOf('OLD', -1)}
+        END;
       `);
     },
   },

@@ -10,6 +10,7 @@ import { InternalError, NotFoundError, ValidationError, VersionConflictError } f
 import type { DomainEvent, DomainEventType } from '../../domain/events';
 import type {
   AnswerTimeStats,
+  BacklogStats,
   ComplaintFilter,
   ComplaintStore,
   CountDimension,
@@ -17,6 +18,8 @@ import type {
   OutboxEntry,
   Page,
   PageRequest,
+  PeriodStats,
+  PeriodStatsQuery,
 } from '../../domain/ports/complaint-store';
 import { assertTransition } from '../../domain/status';
 import { generateTrackingCode, type TrackingCode } from '../../domain/tracking-code';
@@ -32,6 +35,7 @@ import {
 import { filterSql } from './complaint-filter-sql';
 import { fixedOffset, localDay } from './time-zone';
 import { durably } from './durability';
+import { SqliteStatsQueries } from './sqlite-stats-queries';
 
 export interface SqliteComplaintStoreOptions {
   /** Code source; tests inject one that collides to prove the retry. */
@@ -103,6 +107,8 @@ export class SqliteComplaintStore implements ComplaintStore {
   private readonly queued: PendingCreate[] = [];
   private flushScheduled = false;
   private readonly cache = new Map<string, Statement>();
+  /** Statistics from the per-day counters of migration 8 (sqlite-stats-queries.ts). */
+  private readonly stats: SqliteStatsQueries;
 
   private readonly insertRow: Statement;
   private readonly insertDoc: Statement;
@@ -134,6 +140,7 @@ export class SqliteComplaintStore implements ComplaintStore {
   ) {
     this.generateCode = options.generateCode ?? (() => generateTrackingCode());
     this.logger = options.logger;
+    this.stats = new SqliteStatsQueries(db);
 
     this.insertRow = db.prepare(`INSERT INTO complaints
       (code, title, status, owner, owner_root, channel, category, created_at, updated_at, due_at, answered_at, published, version, phone, email)
@@ -498,6 +505,14 @@ export class SqliteComplaintStore implements ComplaintStore {
         set.run(JSON.stringify(redact(JSON.parse(r.data) as Record<string, unknown>)), r.id);
     });
     durably(this.db, () => tx.immediate());
+  }
+
+  async periodStats(query: PeriodStatsQuery): Promise<PeriodStats> {
+    return this.stats.periodStats(query);
+  }
+
+  async backlogStats(query: { ownerSubtree?: string; now: Date; recentDays: number }): Promise<BacklogStats> {
+    return this.stats.backlogStats(query);
   }
 
   async pendingEvents(limit: number): Promise<OutboxEntry[]> {

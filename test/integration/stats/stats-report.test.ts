@@ -177,8 +177,10 @@ function statsReportSuite(factory: StoreFactory): void {
       expect(r.byStatus.find((s) => s.key === 'rejected')!.count).toBe(0);
       expect(r.totals.answered).toBe(4);
       expect(r.totals.onTime).toBe(3);
-      // 3 d, 8 d 21 h, 10 d, 20 d → 2nd and 4th.
-      expect(r.answerTime.p50Ms).toBe(8 * DAY + 21 * HOUR);
+      // 3 d, 8 d 21 h, 10 d, 20 d → 2nd and 4th. Percentiles are given to the time-to-answer class
+      // (src/domain/answer-time.ts): between 7 and 30 days classes are 12 hours wide, so 8 d 21 h is
+      // reported as the start of its class, 8 d 12 h; the other times here are class starts, hence exact.
+      expect(r.answerTime.p50Ms).toBe(8 * DAY + 12 * HOUR);
       expect(r.answerTime.p90Ms).toBe(20 * DAY);
       expect(r.totals.open).toBe(3);
       expect(r.totals.overdueNow).toBe(1);
@@ -235,7 +237,7 @@ function statsReportSuite(factory: StoreFactory): void {
     const counting = new Proxy(stores.complaints, {
       get(target, prop, receiver) {
         const v = Reflect.get(target, prop, receiver);
-        if (typeof v === 'function' && String(prop).startsWith('count')) {
+        if (typeof v === 'function' && ['periodStats', 'backlogStats'].includes(String(prop))) {
           return (...args: unknown[]) => {
             calls++;
             return (v as (...a: unknown[]) => unknown).apply(target, args);
@@ -253,7 +255,8 @@ function statsReportSuite(factory: StoreFactory): void {
     expect(b).toBe(a);
     // Another period recomputes the period's figures but reuses the ones "as of now" (overdue, backlog).
     const c = await cached.report('btc', march('week'));
-    expect(calls - first).toBe(first - 2);
+    expect(first).toBe(2);
+    expect(calls - first).toBe(1);
     expect(c.totals.overdueNow).toBe(a.totals.overdueNow);
     expect(c.backlogByAge).toEqual(a.backlogByAge);
   });

@@ -88,6 +88,24 @@ export class InMemoryComplaintStore implements ComplaintStore {
   async answerTimes() {
     return { answered: 0, onTime: 0, p50Ms: null, p90Ms: null };
   }
+  async periodStats() {
+    return {
+      receivedByDay: [],
+      byStatus: [],
+      byChannel: [],
+      byCategory: [],
+      byOwner: [],
+      answeredByDay: [],
+      answeredByOwner: [],
+      answered: 0,
+      onTime: 0,
+      p50Ms: null,
+      p90Ms: null,
+    };
+  }
+  async backlogStats() {
+    return { open: 0, recentByDay: [], overdueByOwner: [] };
+  }
   async pendingEvents(limit: number): Promise<OutboxEntry[]> {
     return this.outbox.slice(0, limit).map((event) => ({ event }));
   }
@@ -97,6 +115,7 @@ export class InMemoryComplaintStore implements ComplaintStore {
 function matches(c: Complaint, f: ComplaintFilter): boolean {
   if (f.ownerSubtree && !isInSubtree(c.owner, f.ownerSubtree)) return false;
   if (f.owners && !f.owners.includes(c.owner)) return false;
+  if (f.coordinator && !c.coordinators.includes(f.coordinator)) return false;
   if (f.status && !f.status.includes(c.status)) return false;
   if (f.category && !f.category.includes(c.category)) return false;
   if (f.published !== undefined && (c.answer?.published ?? false) !== f.published) return false;
