@@ -6,6 +6,12 @@ import { performance } from 'node:perf_hooks';
 
 let replies = 0;
 const lastText = new Map();
+/**
+ * End-to-end measurement (open loop): per chat, the updates sent whose reply has not reached this fake
+ * Bot API yet, oldest first. Replies to one chat arrive in order and a mid-dialog text step gets exactly
+ * one reply, so the next reply for a chat answers its oldest waiting update.
+ */
+let awaiting = null;
 const api = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
@@ -13,7 +19,10 @@ const api = http.createServer((req, res) => {
     replies++;
     try {
       const p = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      if (p.chat_id !== undefined) lastText.set(String(p.chat_id), String(p.text));
+      if (p.chat_id !== undefined) {
+        lastText.set(String(p.chat_id), String(p.text));
+        awaiting?.get(String(p.chat_id))?.shift()?.();
+      }
     } catch {
       /* not JSON: ignored */
     }
@@ -85,27 +94,77 @@ function summary(lat, errors, elapsedMs) {
   };
 }
 
-/** Fixed arrival rate, whatever the server does; latency counted from the scheduled send time. */
+/**
+ * Fixed arrival rate, whatever the server does; latency counted from the scheduled send time. With
+ * `endToEnd`, an update is done when both its webhook call has been answered and its reply has reached
+ * the fake Bot API (the webhook answers once the turn ran and its state is saved; the reply goes out after,
+ * through the outbox); a reply still missing `graceMs` after the last send counts as an error.
+ */
 function openLoop(spec) {
   const total = Math.floor((spec.rate * spec.durationMs) / 1000);
   const lat = new Float64Array(total);
+  const webhookLat = new Float64Array(total);
   let errors = 0;
+  let missing = 0;
   let done = 0;
   let i = 0;
   const t0 = performance.now() + 2;
+  if (spec.endToEnd) awaiting = new Map();
   return new Promise((resolve) => {
+    const finish = () => {
+      awaiting = null;
+      const r = summary(lat, errors, performance.now() - t0);
+      const w = summary(webhookLat, 0, 1);
+      resolve({ ...r, missing, webhookP50: w.p50, webhookP99: w.p99 });
+    };
+    const complete = () => {
+      if (++done === total) finish();
+    };
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - t0) * spec.rate) / 1000) + 1);
       while (i < due) {
         const k = i++;
         const scheduled = t0 + (k * 1000) / spec.rate;
+        let parts = spec.endToEnd ? 2 : 1;
+        const part = () => {
+          if (--parts === 0) {
+            lat[k] = performance.now() - scheduled;
+            complete();
+          }
+        };
+        if (spec.endToEnd) {
+          const chat = String(spec.chats[k % spec.chats.length]);
+          let q = awaiting.get(chat);
+          if (!q) awaiting.set(chat, (q = []));
+          q.push(part);
+        }
         void send(spec, k).then((code) => {
-          lat[k] = performance.now() - scheduled;
-          if (code !== 200) errors++;
-          if (++done === total) resolve(summary(lat, errors, performance.now() - t0));
+          webhookLat[k] = performance.now() - scheduled;
+          if (code !== 200) {
+            errors++;
+            // No reply will come for a refused update: it is done (as an error) now.
+            if (spec.endToEnd) {
+              const q = awaiting?.get(String(spec.chats[k % spec.chats.length]));
+              const at = q ? q.indexOf(part) : -1;
+              if (at >= 0) q.splice(at, 1);
+              parts = 1;
+            }
+          }
+          part();
         });
       }
       if (i < total) setTimeout(tick, 1);
+      else if (spec.endToEnd)
+        setTimeout(() => {
+          if (done === total || !awaiting) return;
+          // Replies that never came: counted as errors at the grace limit.
+          for (const q of awaiting.values())
+            for (const p of q.splice(0)) {
+              missing++;
+              errors++;
+              p();
+            }
+        }, spec.graceMs ?? 5000);
     };
     tick();
   });
