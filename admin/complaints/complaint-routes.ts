@@ -110,12 +110,17 @@ export async function complaintRoutes(
         tags,
         security,
         summary:
-          'List PAKN of a view (new, forwarded, direct, awaiting_info, answered, overdue), filtered and paged',
+          'List PAKN of a view (new, forwarded, direct, awaiting_info, answered, overdue, coordinating), filtered and paged',
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
-            view: { type: 'string', enum: [...INBOX_VIEWS] },
+            view: {
+              type: 'string',
+              enum: [...INBOX_VIEWS],
+              description:
+                'new: received by my agency; forwarded: held by my units; direct: my agency handles it; awaiting_info, answered, overdue: in my subtree; coordinating: led by another unit, my agency coordinating (read and notes only). None: everything in my subtree.',
+            },
             status: {
               anyOf: [
                 { type: 'string', maxLength: 100 },

@@ -13,6 +13,8 @@ export const InboxView = {
   AwaitingInfo: 'awaiting_info',
   Answered: 'answered',
   Overdue: 'overdue',
+  /** Led by another unit, with my unit among the coordinating units of a forward. */
+  Coordinating: 'coordinating',
 } as const;
 export type InboxView = (typeof InboxView)[keyof typeof InboxView];
 export const INBOX_VIEWS: readonly InboxView[] = Object.values(InboxView);
@@ -31,6 +33,9 @@ export interface InboxQuery {
 /**
  * Builds the store filter of a view. `units` are the agencies strictly below the officer's (for
  * "forwarded"); returns `null` when the view is empty by construction (no sub-units).
+ *
+ * Every view stays inside the officer's subtree except "coordinating": there the lead owner is another
+ * unit (a sibling), and what bounds it is my agency being a coordinator — exactly what `canSee` allows.
  */
 export function inboxFilter(
   officer: Officer,
@@ -41,7 +46,7 @@ export function inboxFilter(
   const me = officer.agency;
   // The subtree stays in every filter, also where `owners` narrows it: it is what the store's indexes
   // serve best (owner root + status), and it keeps a view from ever reaching outside the subtree.
-  const base: ComplaintFilter = { ownerSubtree: me };
+  const base: ComplaintFilter = query.view === 'coordinating' ? { coordinator: me } : { ownerSubtree: me };
   switch (query.view) {
     case 'new':
       Object.assign(base, { owners: [me], status: ['received'] });

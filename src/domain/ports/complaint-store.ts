@@ -9,6 +9,8 @@ export interface ComplaintFilter {
   owners?: string[];
   /** The agency is the lead owner or a coordinator. */
   involving?: string;
+  /** The agency is one of the coordinating units (not the lead owner). */
+  coordinator?: string;
   status?: ComplaintStatus[];
   channel?: Channel[];
   category?: string[];
@@ -165,14 +167,6 @@ export interface ComplaintStore {
    *
    * @remarks Rare by nature; it may scan the outbox. Optional so that test doubles need not have it.
    */
-  redactEvents?(code: string, redact: (data: Record<string, unknown>) => Record<string, unknown>): Promise<void>;
-  /**
-   * Personal-data erasure: rewrites, with `redact`, the data of every event of this PAKN the store still
-   * holds (waiting in the outbox, or kept after it was handed to the queue), so that officer texts sent
-   * to the citizen (a request for information, a reason) lose the citizen's data too.
-   *
-   * @remarks Rare by nature; it may scan the outbox. Optional so that test doubles need not have it.
-   */
   redactEvents?(
     code: string,
     redact: (data: Record<string, unknown>) => Record<string, unknown>,
@@ -198,7 +192,6 @@ export interface ComplaintStore {
   periodStats(query: PeriodStatsQuery): Promise<PeriodStats>;
   /** The backlog of a subtree at `now`: open, open by day of receipt lately, overdue by owner. */
   backlogStats(query: { ownerSubtree?: string; now: Date; recentDays: number }): Promise<BacklogStats>;
-
 
   /** Outbox: events not yet handed to the queue, oldest first. */
   pendingEvents(limit: number): Promise<OutboxEntry[]>;

@@ -64,6 +64,7 @@ export function complaintQuery(f: ComplaintFilter): MongoFilter {
     const agency = str(f.involving, 'involving');
     clauses.push({ $or: [{ owner: agency }, { coordinators: agency }] });
   }
+  if (f.coordinator !== undefined) clauses.push({ coordinators: str(f.coordinator, 'coordinator') });
   if (f.status !== undefined) clauses.push({ status: { $in: strList(f.status, 'status') } });
   if (f.channel !== undefined) clauses.push({ 'channelRef.channel': { $in: strList(f.channel, 'channel') } });
   if (f.category !== undefined) clauses.push({ category: { $in: strList(f.category, 'category') } });

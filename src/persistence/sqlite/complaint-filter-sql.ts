@@ -67,6 +67,11 @@ export function filterSql(f: ComplaintFilter): FilterSql {
     );
     params.push(f.involving, f.involving);
   }
+  if (f.coordinator !== undefined) {
+    // A unit coordinates on few PAKN: their ids come from the table's primary key (agency, complaint_id).
+    clauses.push('c.id IN (SELECT complaint_id FROM complaint_coordinators WHERE agency = ?)');
+    params.push(f.coordinator);
+  }
   if (f.status !== undefined) {
     inList(clauses, params, 'c.status', f.status);
     ownerStatusClauses++;

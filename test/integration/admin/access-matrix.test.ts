@@ -1,9 +1,13 @@
 import { OfficerWorkflow, type Officer } from '../../../src/application/officers';
+import { addAccount, addAgency } from '../../../src/application/operator/directory';
 import type { Complaint } from '../../../src/domain/complaint';
-import { startAdminKit, type AdminKit } from './admin-kit';
+import { DEMO_PASSWORD, startAdminKit, type AdminKit } from './admin-kit';
 
 type Outcome = 200 | 403 | 404;
-type Target = 'btc' | 'btc.tchq';
+/** Who holds the PAKN; `coordinated` is led by btc.tchq with btc.tct coordinating (a forward by btc). */
+type Target = 'btc' | 'btc.tchq' | 'coordinated';
+const TARGETS: Target[] = ['btc', 'btc.tchq', 'coordinated'];
+const ownerOf = (t: Target) => (t === 'coordinated' ? 'btc.tchq' : t);
 
 const OFFICERS: Record<string, Officer> = {
   'btc.nl': { username: 'btc.nl', agency: 'btc', role: 'reception' },
@@ -12,6 +16,8 @@ const OFFICERS: Record<string, Officer> = {
   'btc.tchq.nl': { username: 'btc.tchq.nl', agency: 'btc.tchq', role: 'processing' },
   'hno.nl': { username: 'hno.nl', agency: 'hno', role: 'reception' },
   'hno.sxd.nl': { username: 'hno.sxd.nl', agency: 'hno.sxd', role: 'processing' },
+  // A sibling unit of btc.tchq, coordinating on `coordinated` PAKN.
+  'btc.tct.xl': { username: 'btc.tct.xl', agency: 'btc.tct', role: 'processing' },
 };
 
 interface ActionSpec {
@@ -61,7 +67,7 @@ const ACTIONS: Record<string, ActionSpec> = {
     path: (c) => `/api/admin/complaints/${c}/review`,
     body: { decision: 'approve' },
     prepare: answered(true),
-    targets: ['btc.tchq'],
+    targets: ['btc.tchq', 'coordinated'],
   },
   publish: {
     method: 'POST',
@@ -89,10 +95,14 @@ const HANDLE = ['request-info', 'answer', 'publish', 'unpublish', 'notes'];
 /** The policy under test, written out independently of the code that enforces it. */
 function expected(username: string, action: string, target: Target): Outcome {
   const o = OFFICERS[username]!;
-  const sees = target === o.agency || target.startsWith(`${o.agency}.`);
-  if (!sees) return 404;
+  const owner = ownerOf(target);
+  const holds = owner === o.agency || owner.startsWith(`${o.agency}.`);
+  const coordinates = target === 'coordinated' && o.agency === 'btc.tct';
+  if (!holds && !coordinates) return 404;
   if (action === 'read' || action === 'export') return 200;
   if (o.role === 'viewer') return 403;
+  // A coordinating unit reads and adds internal notes; the lead unit (or those above it) acts.
+  if (!holds) return action === 'notes' ? 200 : 403;
   if (action === 'review') return o.role === 'reception' || o.role === 'admin' ? 200 : 403;
   if (TRIAGE.includes(action)) return o.role === 'reception' || o.role === 'admin' ? 200 : 403;
   if (HANDLE.includes(action)) return 200;
@@ -106,6 +116,19 @@ describe('access matrix: role × action × own/other subtree', () => {
     kit = await startAdminKit();
     const a = (await kit.deps.stores.agencies.get('btc'))!;
     await kit.deps.stores.agencies.upsert({ ...a, reviewBeforePublish: true });
+    const directory = {
+      agencies: kit.deps.stores.agencies,
+      accounts: kit.deps.stores.accounts,
+      clock: kit.clock,
+    };
+    await addAgency(directory, { code: 'btc.tct', name: 'Tổng cục Thuế', kind: 'unit' });
+    await addAccount(directory, {
+      username: 'btc.tct.xl',
+      displayName: 'Xử lý Tổng cục Thuế',
+      agency: 'btc.tct',
+      role: 'processing',
+      password: DEMO_PASSWORD,
+    });
     wf = new OfficerWorkflow({
       complaints: kit.deps.stores.complaints,
       agencies: kit.deps.stores.agencies,
@@ -120,14 +143,20 @@ describe('access matrix: role × action × own/other subtree', () => {
   const cells: Array<[string, string, Target, Outcome]> = [];
   for (const username of Object.keys(OFFICERS)) {
     for (const [action, spec] of Object.entries(ACTIONS)) {
-      for (const target of spec.targets ?? (['btc', 'btc.tchq'] as Target[]))
+      for (const target of spec.targets ?? TARGETS)
         cells.push([username, action, target, expected(username, action, target)]);
     }
   }
 
   it.each(cells)('%s %s on a PAKN of %s → %i', async (username, action, target, outcome) => {
     const spec = ACTIONS[action]!;
-    let c = await kit.put({ owner: target });
+    let c = await kit.put({ owner: 'btc' });
+    if (target !== 'btc') {
+      c = await wf.forward(reception, c.code, c.version, {
+        units: target === 'coordinated' ? ['btc.tchq', 'btc.tct'] : ['btc.tchq'],
+        lead: 'btc.tchq',
+      });
+    }
     if (spec.prepare) c = await spec.prepare(wf, c);
     const before = JSON.stringify(await kit.deps.stores.complaints.getByCode(c.code));
     const eventsBefore = (await kit.events(c.code)).length;
@@ -149,7 +178,7 @@ describe('access matrix: role × action × own/other subtree', () => {
     } else {
       expect(after!.version).toBe(c.version + 1);
       // Notes and a publication held for review tell the citizen nothing; every other action one event.
-      const held = action === 'publish' && target === 'btc.tchq';
+      const held = action === 'publish' && ownerOf(target) === 'btc.tchq';
       expect((await kit.events(c.code)).length - eventsBefore).toBe(action === 'notes' || held ? 0 : 1);
       expect(after!.history.at(-1)!.actor).toMatchObject({ kind: 'officer', id: username });
     }
@@ -199,6 +228,38 @@ describe('access matrix: role × action × own/other subtree', () => {
         .json()
         .items.map((i: { code: string }) => i.code),
     ).toContain(other.code);
+  });
+
+  it('should list for a coordinating unit what it coordinates, and nothing it does not', async () => {
+    // A word of their own, so the views of the busy agencies can be searched for them.
+    const first = await kit.put({ owner: 'btc', content: 'Phối hợp phoihopthue' });
+    const led = await wf.forward(reception, first.code, first.version, {
+      units: ['btc.tchq', 'btc.tct'],
+      lead: 'btc.tchq',
+    });
+    const alone = await kit.put({ owner: 'btc', content: 'Một đơn vị phoihopthue' });
+    await wf.forward(reception, alone.code, alone.version, { units: ['btc.tchq'] });
+    const codes = async (user: string, query: string) => {
+      const res = await kit.as(user, 'GET', `/api/admin/complaints?${query}&limit=100`);
+      expect(res.statusCode).toBe(200);
+      return res.json().items.map((i: { code: string }) => i.code) as string[];
+    };
+    const coordinated = await codes('btc.tct.xl', 'view=coordinating');
+    expect(coordinated).toContain(led.code);
+    expect(coordinated).not.toContain(alone.code);
+    // Only PAKN it coordinates: each is led by another unit and names btc.tct among its coordinators.
+    for (const code of coordinated) {
+      const c = (await kit.deps.stores.complaints.getByCode(code))!;
+      expect(c.coordinators).toContain('btc.tct');
+      expect(c.owner).not.toBe('btc.tct');
+    }
+    expect(await codes('btc.tct.xl', 'view=coordinating&status=answered')).not.toContain(led.code);
+    // Its own views stay its own; the lead and the forwarding agency see it where they did.
+    expect(await codes('btc.tct.xl', 'view=direct')).not.toContain(led.code);
+    expect(await codes('btc.tchq.nl', 'view=direct&q=phoihopthue')).toContain(led.code);
+    expect(await codes('btc.nl', 'view=forwarded&q=phoihopthue')).toContain(led.code);
+    expect(await codes('btc.tchq.nl', 'view=coordinating')).not.toContain(led.code);
+    expect(await codes('hno.nl', 'view=coordinating')).toEqual([]);
   });
 
   it('should answer 401 without a valid token, and change nothing', async () => {
