@@ -3,7 +3,9 @@ import type { InboundDedupe } from '../src/domain/ports/inbound-dedupe';
 import type { Logger } from '../src/shared/logger';
 import type { PaknBot, TurnSerializer } from './bot-types';
 import type { RetryPolicy, Sleep } from './send-retry';
-import { tFor, isLocale } from '../src/i18n';
+import type { TFunction } from 'i18next';
+import { getI18n, isLocale } from '../src/i18n';
+import { fastFixedT } from '../dialogs/fast-t';
 
 /** What every channel runs with: the bot, the per-conversation serializer, dedupe, logs. */
 export interface ChannelRuntime {
@@ -27,5 +29,10 @@ export function channelText(
   params?: Record<string, unknown>,
 ): string {
   const l = locale?.slice(0, 2);
-  return String(tFor(isLocale(l) ? l : 'vi', 'web')(key, params as never));
+  const lng = isLocale(l) ? l : 'vi';
+  let t = WEB_T.get(lng);
+  if (!t) WEB_T.set(lng, (t = fastFixedT(getI18n(), lng, ['web'])));
+  return String(t(key, params as never));
 }
+
+const WEB_T = new Map<string, TFunction>();

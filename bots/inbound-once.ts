@@ -23,8 +23,15 @@ export async function processOnce(
 
 /** Compares two secrets in constant time (hashing first makes the lengths equal). */
 export function safeEqual(given: string | undefined, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = createHash('sha256').update(given).digest();
+  return secretChecker(expected)(given);
+}
+
+/** `safeEqual` against one secret, its digest computed once (a webhook checks every call). */
+export function secretChecker(expected: string): (given: string | undefined) => boolean {
   const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b) && given.length === expected.length;
+  return (given) => {
+    if (typeof given !== 'string') return false;
+    const a = createHash('sha256').update(given).digest();
+    return timingSafeEqual(a, b) && given.length === expected.length;
+  };
 }

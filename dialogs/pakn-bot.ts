@@ -5,6 +5,7 @@ import {
   WaterfallDialog,
   type DialogContext,
   type DialogState,
+  type DialogStateManagerConfiguration,
   type FoundChoice,
   type Choice,
 } from 'botbuilder-dialogs';
@@ -25,6 +26,9 @@ import { replyStatus } from './status-reply';
 import { channelRefOf, errorText, tOf, TURN_COMMITTED, TURN_LOCALE } from './turn';
 import { localeFromHint, parseCommand, type Command } from './vocabulary';
 
+/** The turnState key botbuilder-dialogs' DialogStateManager looks for its configuration under. */
+const STATE_MANAGER_CONFIG = 'DialogStateManagerConfiguration';
+
 /** How often a turn is run again after its state write lost an eTag race (one of N racing turns wins per round). */
 const MAX_TURN_ATTEMPTS = 10;
 
@@ -44,6 +48,12 @@ export class PaknBot {
   private readonly userState: StateBag;
   private readonly svc: BotServices;
   private readonly storage: ConversationStorage;
+  /**
+   * botbuilder builds the memory scopes and path resolvers of a DialogContext anew each turn (a service
+   * collection resolved through a dependency graph, with schema checks): a twentieth of a turn's CPU. They
+   * hold no state of their own (what they read lives in turnState), so the first turn's set is reused.
+   */
+  private stateManagerConfig: DialogStateManagerConfiguration | undefined;
 
   constructor(readonly deps: PaknBotDeps) {
     // Group commit needs all-or-nothing batches, which the SQLite store gives (one transaction); the
@@ -162,7 +172,9 @@ export class PaknBot {
       }
     }
 
+    if (this.stateManagerConfig) ctx.turnState.set(STATE_MANAGER_CONFIG, this.stateManagerConfig);
     const dc = await this.dialogs.createContext(ctx);
+    this.stateManagerConfig ??= dc.state.configuration;
     if (
       dc.activeDialog &&
       convo.lastActivityAt !== undefined &&

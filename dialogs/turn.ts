@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import { CHANNELS, type Channel, type ChannelRef, type Locale } from '../src/domain/complaint';
 import { AppError } from '../src/domain/errors';
 import { getI18n } from '../src/i18n';
+import { fastFixedT } from './fast-t';
 
 /** Per-turn values the bot sets before any dialog runs. */
 export const TURN_LOCALE = Symbol('pakn.locale');
@@ -20,7 +21,7 @@ export function tOf(ctx: TurnContext): TFunction {
   const locale = localeOf(ctx);
   let t = FIXED_T.get(locale);
   if (!t) {
-    t = getI18n().getFixedT(locale, ['bot', 'common']);
+    t = fastFixedT(getI18n(), locale, ['bot', 'common']);
     FIXED_T.set(locale, t);
   }
   return t;
@@ -65,6 +66,26 @@ const DATE_FORMATS: Record<Locale, Intl.DateTimeFormat> = {
   }),
 };
 
+/**
+ * Formatting is still a few microseconds a call, and a status reply has two or three dates: formatted
+ * dates are kept per day. Vietnam keeps UTC+7 all year (no daylight saving), so a day there is a fixed span
+ * of epoch milliseconds. Bounded: cleared when full (a few thousand distinct days).
+ */
+const VN_OFFSET_MS = 7 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const FORMATTED = new Map<string, string>();
+const FORMATTED_MAX = 4096;
+
 export function formatDate(d: Date | string, locale: Locale): string {
-  return DATE_FORMATS[locale].format(new Date(d));
+  const date = new Date(d);
+  const ms = date.getTime();
+  if (!Number.isFinite(ms)) return DATE_FORMATS[locale].format(date);
+  const key = `${locale}${Math.floor((ms + VN_OFFSET_MS) / DAY_MS)}`;
+  let text = FORMATTED.get(key);
+  if (text === undefined) {
+    text = DATE_FORMATS[locale].format(date);
+    if (FORMATTED.size >= FORMATTED_MAX) FORMATTED.clear();
+    FORMATTED.set(key, text);
+  }
+  return text;
 }

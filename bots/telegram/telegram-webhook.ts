@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { InboundDedupe } from '../../src/domain/ports/inbound-dedupe';
 import { DEDUPE_TTL_MS } from '../channel-runtime';
-import { processOnce, safeEqual } from '../inbound-once';
+import { processOnce, secretChecker } from '../inbound-once';
 import type { TelegramChannel } from './telegram-adapter';
 import type { TgUpdate } from './telegram-types';
 
@@ -17,6 +17,7 @@ export function registerTelegramWebhook(
   dedupe: InboundDedupe,
 ): void {
   const secret = channel.config.webhookSecret;
+  const secretMatches = secret ? secretChecker(secret) : () => false;
   const log = app.log.child({ module: 'channel:telegram' });
   if (!secret)
     log.warn(
@@ -31,7 +32,7 @@ export function registerTelegramWebhook(
     },
     async (req, reply) => {
       const given = req.headers['x-telegram-bot-api-secret-token'];
-      if (!secret || !safeEqual(Array.isArray(given) ? given[0] : given, secret)) {
+      if (!secretMatches(Array.isArray(given) ? given[0] : given)) {
         return reply.code(401).send({ error: 'Unauthorized' });
       }
       const update = req.body as TgUpdate | undefined;
