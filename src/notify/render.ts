@@ -101,11 +101,22 @@ export function renderNotice(input: RenderInput): RenderedNotice {
   } else {
     text = t(`notices.${kind}.body`, params);
   }
+  // Each route reads one or two of these (a chat message only `text`), and every translation call is
+  // costly in i18next (it copies its options per call): the others are rendered when first read.
+  let subject: string | undefined;
+  let emailText: string | undefined;
+  let sms: string | undefined;
   return {
-    subject: t(`notices.${kind}.subject`, params),
+    get subject() {
+      return (subject ??= t(`notices.${kind}.subject`, params));
+    },
     text,
-    emailText: `${text}\n\n--\n${t('notices.footer', { link })}`,
-    sms: t(`notices.${kind}.sms`, params),
+    get emailText() {
+      return (emailText ??= `${text}\n\n--\n${t('notices.footer', { link })}`);
+    },
+    get sms() {
+      return (sms ??= t(`notices.${kind}.sms`, params));
+    },
     files,
   };
 }

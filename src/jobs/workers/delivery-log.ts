@@ -69,7 +69,12 @@ export class RedisDeliveryLog implements DeliveryLog {
     private readonly prefix: string,
     private readonly ttlMs = REDIS_DELIVERED_TTL_MS,
   ) {
-    this.redis = new IORedis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // Auto-pipelining: the checks and marks of concurrent jobs go to Redis in one write.
+    this.redis = new IORedis(url, {
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      enableAutoPipelining: true,
+    });
     this.redis.on('error', () => undefined); // the queue adapter logs Redis trouble; one report is enough
   }
 

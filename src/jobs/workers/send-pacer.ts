@@ -63,7 +63,8 @@ export class RedisSendPacer implements SendPacer {
     private readonly prefix: string,
     private readonly staleMs = 50,
   ) {
-    this.redis = new IORedis(url, { maxRetriesPerRequest: 2 }) as IORedis & PacerCommands;
+    this.redis = new IORedis(url, { maxRetriesPerRequest: 2, enableAutoPipelining: true }) as IORedis &
+      PacerCommands;
     this.redis.on('error', () => undefined); // the queue adapter reports Redis trouble
     this.redis.defineCommand('paknPace', { lua: ACQUIRE_LUA });
   }
