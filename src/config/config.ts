@@ -21,6 +21,13 @@ export interface ZaloConfig {
   refreshToken?: string;
   apiRoot: string;
   oauthRoot: string;
+  /**
+   * The OA's free reply rules (CHANNELS.md §3.4): at most `replyQuota` messages within
+   * `replyWindowHours` of the citizen's last message; outside them notices fall back to SMS/e-mail.
+   * Absent: 48 h and 8.
+   */
+  replyWindowHours?: number;
+  replyQuota?: number;
 }
 export interface SmsConfig {
   gatewayUrl: string;
@@ -31,6 +38,17 @@ export interface SmsConfig {
   inboundSecret?: string;
   /** `unicode` sends UCS-2 with diacritics; `ascii` strips them (cheaper, 160 chars per segment). */
   encoding: 'unicode' | 'ascii';
+}
+
+/** The delivery routes whose rates can be set (src/jobs/workers DEFAULT_ROUTE_RATES has the defaults). */
+export const DELIVERY_RATE_ROUTES = ['telegram', 'zalo', 'web', 'sms', 'email'] as const;
+export interface RouteRateConfig {
+  /** Messages per second for the whole route (one bot). 0 = no limit. */
+  perSecond?: number;
+  /** Messages per second per chat. 0 = no limit. */
+  perChatPerSecond?: number;
+  /** Jobs of the route one worker process runs at once. */
+  concurrency?: number;
 }
 
 export interface AppConfig {
@@ -58,6 +76,11 @@ export interface AppConfig {
   /** Hours an abandoned chat's state (a half-made PAKN with personal data) is kept before it is purged. */
   chatDraftRetentionHours: number;
   deadlines: DeadlineRules;
+  /**
+   * Only what the environment sets (`DELIVERY_<ROUTE>_PER_SECOND`, `…_PER_CHAT_PER_SECOND`,
+   * `…_CONCURRENCY`); the workers' defaults fill the rest (Telegram 30/s per bot, 1/s per chat).
+   */
+  deliveryRates?: Partial<Record<(typeof DELIVERY_RATE_ROUTES)[number], RouteRateConfig>>;
 }
 
 export class ConfigError extends Error {
@@ -190,6 +213,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       oauthRoot: r
         .url('ZALO_OAUTH_ROOT', ['http:', 'https:'], 'https://oauth.zaloapp.com')!
         .replace(/\/$/, ''),
+      replyWindowHours: r.int('ZALO_REPLY_WINDOW_HOURS', 48, 1, 7 * 24),
+      replyQuota: r.int('ZALO_REPLY_QUOTA', 8, 1, 1000),
     };
   }
 
@@ -223,6 +248,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     holidays,
     overdueUpdateDays: r.int('SLA_OVERDUE_UPDATE_DAYS', DEFAULT_DEADLINE_RULES.overdueUpdateDays, 1, 60),
   };
+  const deliveryRates: NonNullable<AppConfig['deliveryRates']> = {};
+  for (const route of DELIVERY_RATE_ROUTES) {
+    const name = `DELIVERY_${route.toUpperCase()}`;
+    const set: RouteRateConfig = {};
+    if (r.raw(`${name}_PER_SECOND`) !== undefined) set.perSecond = r.int(`${name}_PER_SECOND`, 0, 0, 100_000);
+    if (r.raw(`${name}_PER_CHAT_PER_SECOND`) !== undefined)
+      set.perChatPerSecond = r.int(`${name}_PER_CHAT_PER_SECOND`, 0, 0, 1000);
+    if (r.raw(`${name}_CONCURRENCY`) !== undefined) set.concurrency = r.int(`${name}_CONCURRENCY`, 1, 1, 256);
+    if (Object.keys(set).length) deliveryRates[route] = set;
+  }
   const maxFileMb = r.int('MAX_FILE_MB', DEFAULT_LIMITS.maxFileBytes / 1024 / 1024, 1, 100);
   const config: AppConfig = {
     port,
@@ -249,6 +284,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dialogIdleMinutes: r.int('DIALOG_IDLE_MINUTES', 60, 1, 7 * 24 * 60),
     chatDraftRetentionHours: r.int('CHAT_DRAFT_RETENTION_HOURS', 24, 1, 90 * 24),
     deadlines,
+    deliveryRates,
   };
   if (config.chatDraftRetentionHours * 60 < config.dialogIdleMinutes)
     r.problems.push(

@@ -40,7 +40,8 @@ export interface RouteRates {
 /**
  * Defaults from CHANNELS.md §1.6: Telegram about 30 messages/s per bot and 1/s per chat. Zalo publishes
  * no figure; the same per-chat pace and a lower bot rate are a cautious guess. SMS and mail gateways
- * have their own contracts: modest defaults, raise them per deployment.
+ * have their own contracts: modest defaults, raise them per deployment (`DELIVERY_<ROUTE>_PER_SECOND`,
+ * `DELIVERY_<ROUTE>_PER_CHAT_PER_SECOND`, `DELIVERY_<ROUTE>_CONCURRENCY`).
  */
 export const DEFAULT_ROUTE_RATES: Readonly<Record<DeliveryRoute, Required<RouteRates>>> = Object.freeze({
   telegram: { perSecond: 30, perChatPerSecond: 1, concurrency: 8 },
@@ -162,7 +163,12 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
       });
       for (const route of DELIVERY_ROUTES) {
         if (!available.has(route)) continue;
-        const r = { ...DEFAULT_ROUTE_RATES[route], ...options.rates?.[route] };
+        // Defaults, then the environment (DELIVERY_<ROUTE>_…), then the caller's options.
+        const r = {
+          ...DEFAULT_ROUTE_RATES[route],
+          ...config.deliveryRates?.[route],
+          ...options.rates?.[route],
+        };
         const paceLimits = (to: { conversationId: string }) => [
           { key: `bot:${route}`, max: r.perSecond, windowMs: 1000 + margin },
           { key: `chat:${route}:${to.conversationId}`, max: r.perChatPerSecond, windowMs: 1000 + margin },

@@ -14,6 +14,27 @@ describe('loadConfig', () => {
     expect(c.deadlines.answerDays).toBe(20);
   });
 
+  it('reads delivery rates per route and the Zalo reply rules, validated', () => {
+    expect(loadConfig({}).deliveryRates).toEqual({});
+    const c = loadConfig({
+      DELIVERY_TELEGRAM_PER_SECOND: '20',
+      DELIVERY_TELEGRAM_PER_CHAT_PER_SECOND: '0',
+      DELIVERY_SMS_CONCURRENCY: '3',
+      ZALO_APP_ID: '1',
+      ZALO_OA_SECRET_KEY: 'k',
+      ZALO_ACCESS_TOKEN: 't',
+      ZALO_REPLY_QUOTA: '5',
+    });
+    expect(c.deliveryRates).toEqual({
+      telegram: { perSecond: 20, perChatPerSecond: 0 },
+      sms: { concurrency: 3 },
+    });
+    expect(c.zalo).toMatchObject({ replyQuota: 5, replyWindowHours: 48 });
+    expect(() => loadConfig({ DELIVERY_ZALO_PER_SECOND: 'fast', DELIVERY_EMAIL_CONCURRENCY: '0' })).toThrow(
+      /DELIVERY_ZALO_PER_SECOND="fast": expected an integer[\s\S]*DELIVERY_EMAIL_CONCURRENCY="0"/,
+    );
+  });
+
   it('names each bad variable and what it expects, without echoing secrets', () => {
     let err: unknown;
     try {
