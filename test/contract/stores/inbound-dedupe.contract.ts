@@ -20,6 +20,14 @@ export function inboundDedupeContract(factory: StoreFactory): void {
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
+    it('answers each claim of a burst on its own (one group commit on SQLite)', async () => {
+      const keys = ['burst:a', 'burst:b', 'burst:a', 'burst:c', 'burst:b'];
+      const won = await Promise.all(keys.map((k) => dedupe().claim(k, HOUR)));
+      const wins = (key: string) => keys.filter((k, i) => k === key && won[i]).length;
+      expect([wins('burst:a'), wins('burst:b'), wins('burst:c')]).toEqual([1, 1, 1]);
+      expect(await dedupe().claim('burst:c', HOUR)).toBe(false);
+    });
+
     it('lets a key be claimed again after its record expires', async () => {
       expect(await dedupe().claim('telegram:9', 30)).toBe(true);
       await sleep(80);
