@@ -7,6 +7,8 @@ interface Slot {
   data: Record<string, unknown>;
   eTag?: string;
   json: string;
+  /** The JSON of the change handed to the store by `changes`, taken as saved by `saved`. */
+  pending?: string;
 }
 
 /**
@@ -87,14 +89,19 @@ export class StateBag {
     const slot = ctx.turnState.get(this.slotKey) as Slot | undefined;
     if (!slot) return {};
     const json = JSON.stringify(slot.data);
+    slot.pending = json;
     if (json === slot.json) return {};
     const eTag = mode === 'force' || slot.eTag === undefined ? '*' : slot.eTag;
-    return { [slot.key]: { ...(JSON.parse(json) as Record<string, unknown>), eTag } };
+    // A shallow copy, not a deep one: PaknBot saves at the end of the turn and awaits the write before
+    // anything runs on this state again (a re-run reads fresh state into a new slot).
+    return { [slot.key]: { ...slot.data, eTag } };
   }
 
   saved(ctx: TurnContext): void {
     const slot = ctx.turnState.get(this.slotKey) as Slot | undefined;
-    if (slot) slot.json = JSON.stringify(slot.data);
+    if (!slot) return;
+    slot.json = slot.pending ?? JSON.stringify(slot.data);
+    slot.pending = undefined;
   }
 }
 
