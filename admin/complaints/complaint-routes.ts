@@ -163,6 +163,10 @@ export async function complaintRoutes(
             properties: {
               items: { type: 'array', items: listItemSchema },
               total: { type: 'integer' },
+              totalCapped: {
+                type: 'boolean',
+                description: 'true when a search (q) matched more PAKN than `total` (shown as "1000+")',
+              },
               page: { type: 'integer' },
               limit: { type: 'integer' },
               nextCursor: { type: 'string' },
@@ -200,6 +204,7 @@ export async function complaintRoutes(
       return {
         items: result.items.map((s) => toListItem(s, t)),
         total: result.total,
+        ...(result.totalCapped ? { totalCapped: true } : {}),
         page,
         limit,
         ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),

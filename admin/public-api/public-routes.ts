@@ -140,6 +140,10 @@ export async function publicRoutes(app: FastifyInstance, opts: PublicRoutesOptio
             type: 'object',
             properties: {
               total: { type: 'integer' },
+              totalCapped: {
+                type: 'boolean',
+                description: 'true when a search (q) matched more answers than `total` (shown as "1000+")',
+              },
               page: { type: 'integer' },
               items: {
                 type: 'array',
@@ -170,7 +174,12 @@ export async function publicRoutes(app: FastifyInstance, opts: PublicRoutesOptio
         { q: req.query.q, category: req.query.category, agency: req.query.agency },
         { limit, offset: (page - 1) * limit },
       );
-      return { total: result.total, page, items: result.items };
+      return {
+        total: result.total,
+        ...(result.totalCapped ? { totalCapped: true } : {}),
+        page,
+        items: result.items,
+      };
     },
   );
 }

@@ -77,7 +77,7 @@ export class PublicQueries {
   async publishedAnswers(
     query: { q?: string; category?: string; agency?: string },
     page: { limit: number; offset: number },
-  ): Promise<{ items: PublishedItem[]; total: number }> {
+  ): Promise<{ items: PublishedItem[]; total: number; totalCapped?: boolean }> {
     const q = query.q ? safeSearchText(query.q) : undefined;
     const result = await this.deps.complaints.list(
       {
@@ -103,7 +103,7 @@ export class PublicQueries {
         answer: await this.publicAnswer(c),
       });
     }
-    return { items, total: result.total };
+    return { items, total: result.total, ...(result.totalCapped ? { totalCapped: true } : {}) };
   }
 
   private async publicAnswer(c: Complaint): Promise<PublicAnswer> {

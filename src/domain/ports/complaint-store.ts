@@ -30,6 +30,10 @@ export interface ComplaintFilter {
   /**
    * Free text over title and content; words are matched, not a raw pattern. Every word must appear
    * (whole words, no stemming); case and diacritics are ignored (`duong` finds `Đường`).
+   *
+   * A search page comes newest first by the order the store recorded the PAKN (for PAKN created through
+   * `create`, their creation order, to within a clock tick), so that a page is read off the word index and
+   * stops after `limit` rows instead of sorting every match; its total is capped (`Page.totalCapped`).
    */
   q?: string;
 }
@@ -46,11 +50,24 @@ export interface PageRequest {
   offset?: number;
 }
 
+/**
+ * A search (`q`) looks at the newest this-many PAKN holding its words to count: a common word can match
+ * most of a million PAKN, and counting every match would cost far more than the page.
+ */
+export const SEARCH_TOTAL_CAP = 1000;
+
 export interface Page<T> {
   items: T[];
   nextCursor?: string;
-  /** Total matching rows. */
+  /**
+   * Total matching rows. Exact, except for a search whose words are in more than SEARCH_TOTAL_CAP PAKN:
+   * then a lower bound, with `totalCapped` — SEARCH_TOTAL_CAP when `q` is the only filter (shown as
+   * "1000+"), else the matches among the newest SEARCH_TOTAL_CAP PAKN holding the words, and never fewer
+   * than the rows up to this page.
+   */
   total: number;
+  /** True when `total` is a lower bound (see `total`). */
+  totalCapped?: boolean;
 }
 
 export type CountDimension = 'status' | 'owner' | 'channel' | 'category';

@@ -1,4 +1,4 @@
-import type { PipelineStage } from 'mongoose';
+import { Types, type PipelineStage } from 'mongoose';
 
 import { CENTRAL_AGENCY } from '../../domain/agency';
 import { ValidationError } from '../../domain/errors';
@@ -134,6 +134,40 @@ export function afterCursor(p: CursorPosition): MongoFilter {
 }
 
 export const LIST_SORT = { createdAt: -1, code: -1 } as const;
+
+/**
+ * True when the filter searches words (a `q` with at least one word). A search page comes in the order
+ * the store recorded the PAKN, newest first (the port's rule for `q`, shared with the SQLite adapter):
+ * here `_id` order, since the ObjectId begins with its creation second and counts up within a process.
+ */
+export function isSearch(f: ComplaintFilter): boolean {
+  return f.q !== undefined && searchWords(str(f.q, 'q')).length > 0;
+}
+
+export const SEARCH_SORT = { _id: -1 } as const;
+
+/** A search page's cursor: the `_id` (hex) it stopped at, `[id]` in base64url JSON as in the SQLite adapter. */
+export function encodeSearchCursor(id: string): string {
+  return Buffer.from(JSON.stringify([id])).toString('base64url');
+}
+
+export function decodeSearchCursor(cursor: unknown): string {
+  if (typeof cursor === 'string') {
+    try {
+      const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+      if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'string' && /^[0-9a-f]{24}$/.test(v[0]))
+        return v[0];
+    } catch {
+      // falls through to the error below
+    }
+  }
+  bad('cursor');
+}
+
+/** Rows strictly after the search cursor in `_id` descending order. */
+export function afterSearchCursor(id: string): MongoFilter {
+  return { _id: { $lt: new Types.ObjectId(id) } };
+}
 
 const DIMENSION_FIELD: Record<CountDimension, string> = {
   status: '$status',

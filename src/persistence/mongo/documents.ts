@@ -362,7 +362,8 @@ export function complaintSchema(): Schema<ComplaintDocument> {
   s.index({ 'submitter.phone': 1 }, { sparse: true });
   s.index({ submitterEmail: 1 }, { sparse: true });
   // The word index for `q` (`searchWords: { $all: words }`); why not a `$text` index: search-text.ts.
-  s.index({ searchWords: 1 });
+  // A search page walks one word's entries newest stored first (`_id` descending) and stops at the page.
+  s.index({ searchWords: 1, _id: -1 });
   // Only PAKN with undispatched events are in these, so the outbox relay reads a small index.
   s.index({ 'outbox.at': 1 }, { partialFilterExpression: OPEN_OUTBOX });
   s.index({ 'outbox.id': 1 }, { partialFilterExpression: OPEN_OUTBOX });

@@ -22,6 +22,7 @@ import type {
   PeriodStats,
   PeriodStatsQuery,
 } from '../../domain/ports/complaint-store';
+import { SEARCH_TOTAL_CAP } from '../../domain/ports/complaint-store';
 import type { ComplaintStatus } from '../../domain/status';
 import { generateTrackingCode, type TrackingCode } from '../../domain/tracking-code';
 import type { Logger } from '../../shared/logger';
@@ -46,8 +47,13 @@ import {
   countByDayPipeline,
   countByPipeline,
   decodeCursor,
+  decodeSearchCursor,
   encodeCursor,
+  encodeSearchCursor,
+  afterSearchCursor,
+  isSearch,
   LIST_SORT,
+  SEARCH_SORT,
   nearestRank,
   type PipelineStage,
 } from './complaint-query';
@@ -176,6 +182,7 @@ export class MongoComplaintStore implements ComplaintStore {
 
   async list(filter: ComplaintFilter, page: PageRequest): Promise<Page<ComplaintSummary>> {
     const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(page.limit)));
+    if (isSearch(filter)) return this.searchPage(filter, limit, page);
     const base = complaintQuery(filter);
     const query = page.cursor !== undefined ? andAll([base, afterCursor(decodeCursor(page.cursor))]) : base;
     const skip = page.cursor !== undefined ? 0 : Math.max(0, Math.floor(page.offset ?? 0));
@@ -195,6 +202,56 @@ export class MongoComplaintStore implements ComplaintStore {
     const result: Page<ComplaintSummary> = { items, total };
     const last = items[items.length - 1];
     if (more && last) result.nextCursor = encodeCursor(last);
+    return result;
+  }
+
+  /**
+   * A search page: newest stored first (`_id` descending, walked on the `{ searchWords, _id }` index), its
+   * total from the newest SEARCH_TOTAL_CAP + 1 PAKN holding the words — the port's rules for `q`, as in
+   * the SQLite adapter.
+   */
+  private async searchPage(
+    filter: ComplaintFilter,
+    limit: number,
+    page: PageRequest,
+  ): Promise<Page<ComplaintSummary>> {
+    const base = complaintQuery(filter);
+    const query =
+      page.cursor !== undefined ? andAll([base, afterSearchCursor(decodeSearchCursor(page.cursor))]) : base;
+    const skip = page.cursor !== undefined ? 0 : Math.max(0, Math.floor(page.offset ?? 0));
+    const docs = await this.model
+      .find(query, { ...SUMMARY_PROJECTION, _id: 1 })
+      .sort(SEARCH_SORT)
+      .skip(skip)
+      .limit(limit + 1)
+      .lean<Array<ComplaintSummaryDocument & { _id: { toHexString(): string } }>>();
+    const more = docs.length > limit;
+    const shown = more ? docs.slice(0, limit) : docs;
+    let total: number;
+    let totalCapped = false;
+    if (page.cursor === undefined && skip === 0 && !more) {
+      total = docs.length; // the whole result is on this page
+    } else {
+      // As the SQLite adapter: only the newest SEARCH_TOTAL_CAP + 1 PAKN holding the words are looked at.
+      const rest = complaintQuery({ ...filter, q: undefined });
+      const [r] = await this.model.aggregate<{ examined: Array<{ n: number }>; found: Array<{ n: number }> }>(
+        [
+          { $match: complaintQuery({ q: filter.q }) },
+          { $sort: SEARCH_SORT },
+          { $limit: SEARCH_TOTAL_CAP + 1 },
+          { $facet: { examined: [{ $count: 'n' }], found: [{ $match: rest }, { $count: 'n' }] } },
+        ],
+      );
+      const examined = r?.examined[0]?.n ?? 0;
+      const found = r?.found[0]?.n ?? 0;
+      totalCapped = examined > SEARCH_TOTAL_CAP;
+      const alone = Object.keys(rest).length === 0;
+      total = totalCapped ? Math.max(alone ? SEARCH_TOTAL_CAP : found, skip + docs.length) : found;
+    }
+    const result: Page<ComplaintSummary> = { items: shown.map(summaryFromDocument), total };
+    if (totalCapped) result.totalCapped = true;
+    const last = shown[shown.length - 1];
+    if (more && last) result.nextCursor = encodeSearchCursor(last._id.toHexString());
     return result;
   }
 

@@ -19,6 +19,11 @@ export interface FilterSql {
   ownerStatusOnly: boolean;
   /** True when a full-text match is part of the clause. */
   usesSearch: boolean;
+  /**
+   * With a search: its FTS5 MATCH expression, and the clause and parameters of every other field, so a
+   * search page can walk the word index itself (`complaints_fts f` joined to `complaints c`).
+   */
+  search?: { match: string; rest: string; restParams: unknown[] };
 }
 
 // Statuses are our own constants, not input; they are inlined so the partial index on open PAKN applies.
@@ -109,12 +114,16 @@ export function filterSql(f: ComplaintFilter): FilterSql {
     clauses.push('c.published = ?');
     params.push(f.published ? 1 : 0);
   }
+  let search: FilterSql['search'];
+  // Last, so that the clauses before it are the rest of the filter.
   if (f.q !== undefined) {
     const words = searchWords(f.q);
     // A query with no words at all (only punctuation) filters nothing, as an empty search box would.
     if (words.length > 0) {
+      const match = ftsQuery(words);
+      search = { match, rest: clauses.length ? clauses.join(' AND ') : '1', restParams: [...params] };
       clauses.push('c.id IN (SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ?)');
-      params.push(ftsQuery(words));
+      params.push(match);
       usesSearch = true;
     }
   }
@@ -123,5 +132,6 @@ export function filterSql(f: ComplaintFilter): FilterSql {
     params,
     ownerStatusOnly: ownerStatusClauses === clauses.length,
     usesSearch,
+    ...(search ? { search } : {}),
   };
 }

@@ -21,6 +21,7 @@ import type {
   PeriodStats,
   PeriodStatsQuery,
 } from '../../domain/ports/complaint-store';
+import { SEARCH_TOTAL_CAP } from '../../domain/ports/complaint-store';
 import { assertTransition } from '../../domain/status';
 import { generateTrackingCode, type TrackingCode } from '../../domain/tracking-code';
 import type { Logger } from '../../shared/logger';
@@ -32,7 +33,7 @@ import {
   toDoc,
   type SummaryRow,
 } from './complaint-rows';
-import { filterSql } from './complaint-filter-sql';
+import { filterSql, type FilterSql } from './complaint-filter-sql';
 import { fixedOffset, localDay } from './time-zone';
 import { durably } from './durability';
 import { SqliteStatsQueries } from './sqlite-stats-queries';
@@ -82,16 +83,35 @@ function encodeCursor(createdAt: number, code: string): string {
   return Buffer.from(JSON.stringify([createdAt, code])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [number, string] {
+/** A search page's cursor: the row id it stopped at (search pages come in id order). */
+function encodeSearchCursor(id: number): string {
+  return Buffer.from(JSON.stringify([id])).toString('base64url');
+}
+
+function cursorParts(cursor: string): unknown[] | undefined {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string') {
-      return [v[0] as number, v[1] as string];
-    }
+    return Array.isArray(v) ? v : undefined;
   } catch {
-    // falls through to the error below
+    return undefined;
   }
+}
+
+function badCursor(): never {
   throw new ValidationError('errors.bad_request', { field: 'cursor' });
+}
+
+function decodeCursor(cursor: string): [number, string] {
+  const v = cursorParts(cursor);
+  if (v?.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string')
+    return [v[0] as number, v[1] as string];
+  return badCursor();
+}
+
+function decodeSearchCursor(cursor: string): number {
+  const v = cursorParts(cursor);
+  if (v?.length === 1 && Number.isSafeInteger(v[0])) return v[0] as number;
+  return badCursor();
 }
 
 /**
@@ -377,47 +397,92 @@ export class SqliteComplaintStore implements ComplaintStore {
   async list(filter: ComplaintFilter, page: PageRequest): Promise<Page<ComplaintSummary>> {
     const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(page.limit)));
     const offset = page.cursor !== undefined ? 0 : Math.max(0, Math.floor(page.offset ?? 0));
-    const cursor = page.cursor !== undefined ? decodeCursor(page.cursor) : undefined;
     const f = filterSql(filter);
+    if (f.search) return this.searchPage(f.search, limit, offset, page.cursor);
+    const cursor = page.cursor !== undefined ? decodeCursor(page.cursor) : undefined;
     const after = cursor ? ' AND (c.created_at, c.code) < (?, ?)' : '';
     const afterParams = cursor ?? [];
-    let rows: Array<SummaryRow & { total?: number }>;
-    let total: number | undefined;
-    if (f.usesSearch) {
-      // The full-text match is the costly part: evaluate it once, counting every match (the window) and
-      // keeping the page, then read the page's rows.
-      rows = this.stmt(
-        `SELECT ${SUMMARY_COLUMNS}, p.total FROM (
-           SELECT m.id, m.total FROM (
-             SELECT c.id, c.created_at, c.code, count(*) OVER () AS total FROM complaints c WHERE ${f.where}
-           ) m WHERE 1${after.replace(/c\./g, 'm.')} ORDER BY m.created_at DESC, m.code DESC LIMIT ? OFFSET ?
-         ) p JOIN complaints c ON c.id = p.id ORDER BY c.created_at DESC, c.code DESC`,
-      ).all(...f.params, ...afterParams, limit + 1, offset) as Array<SummaryRow & { total: number }>;
-      total = rows[0]?.total;
-    } else {
-      // Pick the page's ids from an index first (sorting index entries, not rows, when the order does
-      // not come straight out of one), then read only those rows.
-      rows = this.stmt(
-        `SELECT ${SUMMARY_COLUMNS} FROM complaints c WHERE c.id IN (
-           SELECT c.id FROM complaints c WHERE ${f.where}${after}
-           ORDER BY c.created_at DESC, c.code DESC LIMIT ? OFFSET ?
-         ) ORDER BY c.created_at DESC, c.code DESC`,
-      ).all(...f.params, ...afterParams, limit + 1, offset) as SummaryRow[];
-    }
-    if (total === undefined) {
-      // Owner and status alone: a sum over the running counters instead of a count over rows.
-      const countSql = f.ownerStatusOnly
-        ? `SELECT coalesce(sum(c.n), 0) FROM complaint_counts c WHERE ${f.where}`
-        : `SELECT count(*) FROM complaints c WHERE ${f.where}`;
-      total = this.stmt(countSql)
-        .pluck()
-        .get(...f.params) as number;
-    }
+    // Pick the page's ids from an index first (sorting index entries, not rows, when the order does
+    // not come straight out of one), then read only those rows.
+    const rows = this.stmt(
+      `SELECT ${SUMMARY_COLUMNS} FROM complaints c WHERE c.id IN (
+         SELECT c.id FROM complaints c WHERE ${f.where}${after}
+         ORDER BY c.created_at DESC, c.code DESC LIMIT ? OFFSET ?
+       ) ORDER BY c.created_at DESC, c.code DESC`,
+    ).all(...f.params, ...afterParams, limit + 1, offset) as SummaryRow[];
+    // Owner and status alone: a sum over the running counters instead of a count over rows.
+    const countSql = f.ownerStatusOnly
+      ? `SELECT coalesce(sum(c.n), 0) FROM complaint_counts c WHERE ${f.where}`
+      : `SELECT count(*) FROM complaints c WHERE ${f.where}`;
+    const total = this.stmt(countSql)
+      .pluck()
+      .get(...f.params) as number;
     const more = rows.length > limit;
     const items = (more ? rows.slice(0, limit) : rows).map(summaryFromRow);
     const last = items[items.length - 1];
     const result: Page<ComplaintSummary> = { items, total };
     if (more && last) result.nextCursor = encodeCursor(last.createdAt.getTime(), last.code);
+    return result;
+  }
+
+  /**
+   * A search page, newest first by row id: ids follow the order PAKN were stored, which for PAKN made by
+   * `create` is their creation order. The word index yields its matches in id order, so the page is the
+   * first `limit` matches that pass the other filters, read as the index is walked, never a sort of
+   * every match; the total looks at the newest SEARCH_TOTAL_CAP + 1 matches of the words only.
+   */
+  private searchPage(
+    search: NonNullable<FilterSql['search']>,
+    limit: number,
+    offset: number,
+    cursorText: string | undefined,
+  ): Page<ComplaintSummary> {
+    const afterId = cursorText !== undefined ? decodeSearchCursor(cursorText) : undefined;
+    // CROSS JOIN keeps the word index as the outer loop (SQLite never reorders a CROSS JOIN), so its
+    // id order is the page order and the walk stops at the page's end.
+    const from = `complaints_fts f CROSS JOIN complaints c ON c.id = f.rowid
+      WHERE f.complaints_fts MATCH ? AND ${search.rest}`;
+    const rows = this.stmt(
+      `SELECT c.id, ${SUMMARY_COLUMNS} FROM ${from}${afterId !== undefined ? ' AND f.rowid < ?' : ''}
+       ORDER BY f.rowid DESC LIMIT ? OFFSET ?`,
+    ).all(
+      search.match,
+      ...search.restParams,
+      ...(afterId !== undefined ? [afterId] : []),
+      limit + 1,
+      offset,
+    ) as Array<SummaryRow & { id: number }>;
+    const more = rows.length > limit;
+    const items = (more ? rows.slice(0, limit) : rows).map(summaryFromRow);
+    let total: number;
+    let totalCapped = false;
+    if (afterId === undefined && offset === 0 && !more) {
+      total = rows.length; // the whole result is on this page
+    } else {
+      // Bounded work: only the newest SEARCH_TOTAL_CAP + 1 word matches are looked at. When the words
+      // match no more, the count is exact; otherwise it is a lower bound: the cap itself without other
+      // filters, else the matches among those newest (and at least the rows up to this page).
+      const newest = `SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ? ORDER BY rowid DESC LIMIT ${SEARCH_TOTAL_CAP + 1}`;
+      const r =
+        search.rest === '1'
+          ? (this.stmt(`SELECT count(*) AS examined, count(*) AS found FROM (${newest})`).get(
+              search.match,
+            ) as {
+              examined: number;
+              found: number;
+            })
+          : (this.stmt(
+              `SELECT count(*) AS examined, coalesce(sum(${search.rest}), 0) AS found
+               FROM (${newest}) f CROSS JOIN complaints c ON c.id = f.rowid`,
+            ).get(...search.restParams, search.match) as { examined: number; found: number });
+      totalCapped = r.examined > SEARCH_TOTAL_CAP;
+      total = totalCapped
+        ? Math.max(search.rest === '1' ? SEARCH_TOTAL_CAP : r.found, offset + rows.length)
+        : r.found;
+    }
+    const result: Page<ComplaintSummary> = { items, total };
+    if (totalCapped) result.totalCapped = true;
+    if (more) result.nextCursor = encodeSearchCursor(rows[limit - 1]!.id);
     return result;
   }
 

@@ -11,7 +11,11 @@ import {
   ValidationError,
   VersionConflictError,
 } from '../../../src/domain/errors';
-import type { ComplaintFilter, ComplaintStore } from '../../../src/domain/ports/complaint-store';
+import {
+  SEARCH_TOTAL_CAP,
+  type ComplaintFilter,
+  type ComplaintStore,
+} from '../../../src/domain/ports/complaint-store';
 import type { ComplaintStatus } from '../../../src/domain/status';
 import { parseTrackingCode } from '../../../src/domain/tracking-code';
 import type { StoreFactory } from './factories';
@@ -539,6 +543,77 @@ export function complaintStoreContract(factory: StoreFactory): void {
         expect(third.total).toBe(9);
         expect(codesOf(third.items)).toEqual(listOrder(hits).slice(8));
         expect((await store().list({ q: 'long bien' }, { limit: 4, offset: 20 })).total).toBe(9);
+      });
+
+      it('search pages come newest stored first; their cursor covers every match once while new ones arrive', async () => {
+        // Created one after another, so the order they were stored in is their creation order.
+        const hits: Complaint[] = [];
+        for (let i = 0; i < 11; i++) {
+          hits.push(await store().create(draft({ title: `Đèn đường hỏng ${i}`, createdAt: at(i * HOUR) })));
+          await store().create(draft({ title: `Khác ${i}`, createdAt: at(i * HOUR + 1) }));
+        }
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await store().list({ q: 'den duong' }, { limit: 4, cursor });
+          seen.push(...codesOf(page.items));
+          cursor = page.nextCursor;
+          pages++;
+          // Newer matches arrive between page loads: they belong before the first page, not after.
+          await store().create(draft({ title: `Đèn đường mới ${pages}`, createdAt: at(DAY + pages) }));
+        } while (cursor);
+        expect(pages).toBe(3);
+        expect(seen).toEqual(hits.map((c) => c.code).reverse());
+        await expect(
+          store().list({ q: 'den duong' }, { limit: 4, cursor: 'not-a-cursor' }),
+        ).rejects.toBeInstanceOf(ValidationError);
+      });
+
+      it('a cursor from a list is refused by a search, and the other way round', async () => {
+        await seed(6, 0);
+        const list = await store().list({}, { limit: 2 });
+        const search = await store().list({ q: 'phan anh' }, { limit: 2 });
+        expect(list.nextCursor).toBeDefined();
+        expect(search.nextCursor).toBeDefined();
+        await expect(
+          store().list({ q: 'phan anh' }, { limit: 2, cursor: list.nextCursor }),
+        ).rejects.toBeInstanceOf(ValidationError);
+        await expect(store().list({}, { limit: 2, cursor: search.nextCursor })).rejects.toBeInstanceOf(
+          ValidationError,
+        );
+      });
+
+      it('a search over more than SEARCH_TOTAL_CAP PAKN with its words gives a lower bound, flagged', async () => {
+        const n = SEARCH_TOTAL_CAP + 5;
+        // The three oldest in hno, the three newest in dng, the rest in btc.
+        const owner = (i: number) => (i < 3 ? 'hno' : i >= n - 3 ? 'dng' : 'btc');
+        await Promise.all(
+          Array.from({ length: n }, (_, i) =>
+            store().create(draft({ title: `Karaoke ồn ${i}`, owner: owner(i), createdAt: at(i * 1000) })),
+          ),
+        );
+        const alone = await store().list({ q: 'karaoke' }, { limit: 20 });
+        expect(alone.items).toHaveLength(20);
+        expect(alone.total).toBe(SEARCH_TOTAL_CAP);
+        expect(alone.totalCapped).toBe(true);
+        const next = await store().list({ q: 'karaoke' }, { limit: 20, cursor: alone.nextCursor });
+        expect(next.totalCapped).toBe(true);
+        // Among the newest PAKN with the words: counted.
+        const newest = await store().list({ q: 'karaoke', ownerSubtree: 'dng' }, { limit: 2 });
+        expect(newest.total).toBe(3);
+        expect(newest.totalCapped).toBe(true);
+        // Older than those: never fewer than the rows up to the page.
+        const oldest = await store().list({ q: 'karaoke', ownerSubtree: 'hno' }, { limit: 2 });
+        expect(oldest.items).toHaveLength(2);
+        expect(oldest.total).toBeGreaterThanOrEqual(3);
+        expect(oldest.totalCapped).toBe(true);
+        const last = await store().list({ q: 'karaoke', ownerSubtree: 'hno' }, { limit: 2, offset: 2 });
+        expect(last.items).toHaveLength(1);
+        expect(last.total).toBeGreaterThanOrEqual(3);
+        // Words in fewer PAKN than the cap: exact, unflagged.
+        const exact = await store().list({ q: 'karaoke 7' }, { limit: 2 });
+        expect(exact.totalCapped).toBeUndefined();
       });
 
       it('offset pages give the same order', async () => {

@@ -11,9 +11,14 @@ import {
   complaintQuery,
   countByDayPipeline,
   countByPipeline,
+  afterSearchCursor,
   decodeCursor,
+  decodeSearchCursor,
   encodeCursor,
+  encodeSearchCursor,
   escapeRegex,
+  isSearch,
+  SEARCH_SORT,
   nearestRank,
   ownerSubtreeRegex,
 } from '../../../../src/persistence/mongo/complaint-query';
@@ -220,6 +225,36 @@ describe('keyset cursor', () => {
     expect(afterCursor({ createdAt: at, code: 'M' })).toEqual({
       $or: [{ createdAt: { $lt: at } }, { createdAt: at, code: { $lt: 'M' } }],
     });
+  });
+});
+
+describe('search pages', () => {
+  it('should be a search only when q has a word', () => {
+    expect(isSearch({ q: 'đường láng' })).toBe(true);
+    expect(isSearch({ q: ' ;-- ' })).toBe(false);
+    expect(isSearch({ ownerSubtree: 'btc' })).toBe(false);
+    expect(() => isSearch({ q: { $ne: '' } } as unknown as ComplaintFilter)).toThrow(ValidationError);
+  });
+
+  it('should round-trip an _id cursor in the SQLite adapter shape and walk _id descending', () => {
+    const id = new mongoose.Types.ObjectId().toHexString();
+    const c = encodeSearchCursor(id);
+    expect(JSON.parse(Buffer.from(c, 'base64url').toString())).toEqual([id]);
+    expect(decodeSearchCursor(c)).toBe(id);
+    expect(afterSearchCursor(id)).toEqual({ _id: { $lt: new mongoose.Types.ObjectId(id) } });
+    expect(SEARCH_SORT).toEqual({ _id: -1 });
+  });
+
+  it('should refuse a list cursor, or anything that is not an ObjectId, as a search cursor', () => {
+    const bad = [
+      encodeCursor({ createdAt: d('2026-11-28T03:00:00Z'), code: 'ABCD1234' }),
+      Buffer.from('[12]').toString('base64url'),
+      Buffer.from('["zz"]').toString('base64url'),
+      Buffer.from('[{"$gt":""}]').toString('base64url'),
+      'not-base64!',
+      { $gt: '' },
+    ];
+    for (const c of bad) expect(() => decodeSearchCursor(c)).toThrow(ValidationError);
   });
 });
 

@@ -48,8 +48,8 @@ describe('complaint collection indexes', () => {
     expect(leadingOn(list, 'submitterEmail')).toBeDefined();
   });
 
-  it('should index the search words (and have no $text index, whose semantics differ from the port)', () => {
-    expect(leadingOn(list, 'searchWords')?.[0]).toEqual({ searchWords: 1 });
+  it('should index the search words in search page order (and have no $text index, whose semantics differ from the port)', () => {
+    expect(leadingOn(list, 'searchWords')?.[0]).toEqual({ searchWords: 1, _id: -1 });
     expect(list.filter(([keys]) => Object.values(keys).includes('text'))).toEqual([]);
   });
 
