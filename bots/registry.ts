@@ -19,6 +19,7 @@ import { WebChatHub } from './web/webchat-hub';
 import { WebChatStore } from './web/webchat-store';
 import { ZaloClient } from './zalo/zalo-client';
 import { ZALO_TEXT_MAX } from './zalo/zalo-format';
+import { ZaloReplyWindow, zaloReplyRules } from './zalo/zalo-reply-window';
 import { ZaloTokenStore } from './zalo/zalo-token-store';
 
 export { pollTelegram, type TelegramPolling } from './telegram/telegram-polling';
@@ -58,7 +59,16 @@ export class TelegramSender implements ChannelSender {
   }
 }
 
-/** CS messages to a Zalo user; documents (PDF, Word) are uploaded and sent as files. */
+/** The OA file upload takes documents only; other files are reached through the link in the text. */
+const ZALO_FILE_TYPES =
+  /^application\/(pdf|msword|vnd\.openxmlformats-officedocument\.wordprocessingml\.document)$/;
+
+/**
+ * CS messages to a Zalo user; documents (PDF, Word) are uploaded and sent as files. With the client's
+ * reply window, a notice that would leave the OA's free reply rules (48 h after the citizen's last
+ * message, 8 messages: CHANNELS.md §3.4) is not sent at all: `outside_window`, and the delivery
+ * worker falls back to SMS/e-mail. A notice is sent whole or not at all (its parts and files counted).
+ */
 export class ZaloSender implements ChannelSender {
   readonly channel = 'zalo' as const;
   constructor(
@@ -68,17 +78,20 @@ export class ZaloSender implements ChannelSender {
   ) {}
 
   async send(to: ChannelRef, message: OutboundMessage): Promise<SendResult> {
+    const parts = splitText(message.text, ZALO_TEXT_MAX);
+    const docs = (message.files ?? []).filter((f) => ZALO_FILE_TYPES.test(f.mediaType));
+    const window = this.client.replyWindow;
+    if (window) {
+      const verdict = await window.check(to.userId, parts.length + docs.length);
+      if (verdict === 'window_expired' || verdict === 'quota_used')
+        throw new ChannelSendError('zalo', 'outside_window', verdict);
+    }
     let messageId: string | undefined;
-    for (const part of splitText(message.text, ZALO_TEXT_MAX)) {
+    for (const part of parts) {
       messageId ??= await this.client.sendText(to.userId, part);
     }
     for (const f of message.files ?? []) {
-      // The OA file upload takes documents only; other files are reached through the link in the text.
-      if (
-        !/^application\/(pdf|msword|vnd\.openxmlformats-officedocument\.wordprocessingml\.document)$/.test(
-          f.mediaType,
-        )
-      ) {
+      if (!ZALO_FILE_TYPES.test(f.mediaType)) {
         this.logger.info({ mediaType: f.mediaType }, 'zalo: file type not sendable as an OA file, skipped');
         continue;
       }
@@ -131,6 +144,8 @@ export function createChannelSenders(
       new ZaloTokenStore(deps.stores.conversations),
       deps.clock,
       logger,
+      undefined,
+      new ZaloReplyWindow(deps.stores.conversations, deps.clock, zaloReplyRules(deps.config.zalo)),
     );
     senders.zalo = new ZaloSender(client, deps.files, logger);
   }

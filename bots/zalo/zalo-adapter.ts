@@ -10,6 +10,7 @@ import { ChatOutbox } from '../outbox';
 import { ZaloClient } from './zalo-client';
 import { renderTurnForZalo } from './zalo-format';
 import { zaloEventToActivity } from './zalo-mapper';
+import { ZaloReplyWindow, zaloReplyRules } from './zalo-reply-window';
 import { ZaloTokenStore } from './zalo-token-store';
 import type { ZaloEvent } from './zalo-types';
 
@@ -52,6 +53,8 @@ export class ZaloChannel {
   readonly adapter = new ZaloAdapter();
   readonly outbox: ChatOutbox;
   readonly logger: Logger;
+  /** The citizen's free reply window (CHANNELS.md §3.4): opened by each message, counted by each send. */
+  readonly replyWindow: ZaloReplyWindow;
 
   constructor(
     readonly config: ZaloConfig,
@@ -60,7 +63,15 @@ export class ZaloChannel {
     clock: Clock,
   ) {
     this.logger = runtime.logger.child({ module: 'channel:zalo' });
-    this.client = new ZaloClient(config, new ZaloTokenStore(storage), clock, this.logger);
+    this.replyWindow = new ZaloReplyWindow(storage, clock, zaloReplyRules(config));
+    this.client = new ZaloClient(
+      config,
+      new ZaloTokenStore(storage),
+      clock,
+      this.logger,
+      undefined,
+      this.replyWindow,
+    );
     this.outbox = new ChatOutbox({ logger: this.logger, policy: runtime.retry, sleep: runtime.sleep });
   }
 
@@ -68,6 +79,12 @@ export class ZaloChannel {
     const activity = zaloEventToActivity(this.client, event);
     if (!activity) return;
     const userId = activity.conversation!.id;
+    // A lost record only makes the window unknown (Zalo's own answer decides then): never drop the turn.
+    await this.replyWindow
+      .inbound(userId)
+      .catch((err: unknown) =>
+        this.logger.warn({ err: (err as Error).name }, 'zalo: reply window not recorded'),
+      );
     const { bot, serializer } = this.runtime;
     await serializer.run(conversationKey('zalo', userId), async () => {
       const sent = await this.adapter.runTurn(activity, (ctx) => bot.run(ctx));

@@ -3,6 +3,7 @@ import { ChannelSendError } from '../../src/domain/ports/channel-sender';
 import type { Clock } from '../../src/domain/ports/clock';
 import type { Logger } from '../../src/shared/logger';
 import { downloadBounded } from '../bounded-download';
+import type { ZaloReplyWindow } from './zalo-reply-window';
 import { ZaloTokenStore, type ZaloTokens } from './zalo-token-store';
 import type { ZaloResponse, ZaloTokenResponse } from './zalo-types';
 
@@ -40,6 +41,8 @@ export class ZaloClient {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly timeoutMs = 10_000,
+    /** Counts every message sent against the citizen's free reply quota (CHANNELS.md §3.4). */
+    readonly replyWindow?: ZaloReplyWindow,
   ) {
     this.store = store;
     this.tokens = {
@@ -199,7 +202,17 @@ export class ZaloClient {
       recipient: { user_id: userId },
       message: { text },
     });
+    await this.countSent(userId);
     return data?.message_id;
+  }
+
+  /** The message went out: a failed count is logged, never turned into a resend. */
+  private async countSent(userId: string): Promise<void> {
+    try {
+      await this.replyWindow?.sent(userId);
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).name }, 'zalo: reply quota count not written');
+    }
   }
 
   /** Uploads a document (PDF/DOC/DOCX) and sends it as a file message. */
@@ -217,6 +230,7 @@ export class ZaloClient {
       recipient: { user_id: userId },
       message: { attachment: { type: 'file', payload: { token: uploaded.token } } },
     });
+    await this.countSent(userId);
     return data?.message_id;
   }
 

@@ -52,6 +52,16 @@ export interface DeliverDeps {
 /** The contact was erased (personal-data request) after the notice was planned: nothing to do. */
 class NothingToSend extends Error {}
 
+/**
+ * Which Zalo rule kept a notice off Zalo: our own count (48 h since the citizen's last message, or the
+ * 8 free replies used: CHANNELS.md §3.4) before any request, or Zalo's refusal (-230/-213).
+ */
+type ZaloRule = 'window_expired' | 'quota_used' | 'refused_by_zalo';
+function zaloRule(err: ChannelSendError): ZaloRule {
+  const ours = /: (window_expired|quota_used)$/.exec(err.message)?.[1];
+  return (ours as ZaloRule | undefined) ?? 'refused_by_zalo';
+}
+
 export function toJobError(err: unknown): Error {
   if (err instanceof ChannelSendError) {
     if (err.kind === 'rate_limited') return new RetryLaterError(err.retryAfterMs ?? 1000, err.message);
@@ -156,7 +166,7 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
    * Zalo refused: outside the OA messaging window (CHANNELS.md §3.4). The notice goes by SMS, else by
    * e-mail; a route the event already uses counts as covered. The path is written to the history.
    */
-  async function fallBack(job: DeliveryJob, c: Complaint): Promise<void> {
+  async function fallBack(job: DeliveryJob, c: Complaint, rule: ZaloRule): Promise<void> {
     const planned = new Set(
       planDeliveries(
         { eventId: job.eventId, kind: job.kind, withAnswer: job.withAnswer },
@@ -189,7 +199,14 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
           via: via.length ? via.join(', ').toUpperCase() : '—',
         }),
         data: {
-          delivery: { eventId: job.eventId, kind: job.kind, from: 'zalo', via, reason: 'outside_window' },
+          delivery: {
+            eventId: job.eventId,
+            kind: job.kind,
+            from: 'zalo',
+            via,
+            reason: 'outside_window',
+            rule,
+          },
         },
       },
       at,
@@ -204,7 +221,7 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
         backoffMs: deps.backoffMs,
       });
     }
-    logger.info({ code: c.code, eventId: job.eventId, via }, 'zalo outside window: fell back');
+    logger.info({ code: c.code, eventId: job.eventId, via, rule }, 'zalo outside window: fell back');
   }
 
   return async (info) => {
@@ -232,7 +249,7 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
           return;
         }
         if (err instanceof ChannelSendError && err.kind === 'outside_window' && route === 'zalo') {
-          await fallBack(data, c);
+          await fallBack(data, c, zaloRule(err));
           await deps.log.markDelivered(info.id);
           return;
         }

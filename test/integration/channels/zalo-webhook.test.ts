@@ -75,6 +75,9 @@ describe('Zalo OA webhook (fake Open API)', () => {
     expect(a.conversation.id).toBe('u2');
     expect(zalo.refreshCount).toBe(1); // no access token in config: obtained with the refresh token
     expect(zalo.sentTexts('u2')).toEqual(['echo: xin chào']);
+    // The message opened the free reply window (8 in 48 h) and the echo used one of them.
+    expect(await kit.channels.zalo!.replyWindow.check('u2', 7)).toBe('ok');
+    expect(await kit.channels.zalo!.replyWindow.check('u2', 8)).toBe('quota_used');
   });
 
   it('should process a redelivered event once', async () => {

@@ -221,6 +221,7 @@ describe('delivery on every route (embedded queue, real SMTP and HTTP SMS gatewa
         from: 'zalo',
         via: ['sms'],
         reason: 'outside_window',
+        rule: 'refused_by_zalo',
       },
     });
     expect(note.note).toContain('SMS');
