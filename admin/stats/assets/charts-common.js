@@ -100,6 +100,8 @@
             data: d.data,
             borderColor: PALETTE[i],
             backgroundColor: PALETTE[i],
+            // Monotone cubic: the curve never overshoots its points (a tensioned Bézier dipped below zero
+            // between a count and a zero); Chart.js ignores `tension` in this mode.
             cubicInterpolationMode: 'monotone',
             pointRadius: labels.length > 60 ? 0 : 3,
           };
