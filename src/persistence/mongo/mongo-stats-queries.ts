@@ -121,14 +121,19 @@ export async function mongoBacklogStats(
 ): Promise<BacklogStats> {
   const base = subtree(q.ownerSubtree);
   const now = q.now.getTime();
-  const firstDay = new Date(now + VN_OFFSET_MS - (Math.max(1, q.recentDays) - 1) * DAY_MS)
-    .toISOString()
-    .slice(0, 10);
+  const localDay = (ms: number) => new Date(ms + VN_OFFSET_MS).toISOString().slice(0, 10);
+  const firstDay = localDay(now - (Math.max(1, q.recentDays) - 1) * DAY_MS);
+  // Up to the end of today, as the SQLite counters per day of receipt.
+  const endOfToday = new Date(startOfLocalDay(localDay(now), 'now').getTime() + DAY_MS);
   const openFilter: ComplaintFilter = { ...base, status: [...OPEN_STATUSES] };
   const [open, recentByDay, overdueByOwner] = await Promise.all([
     aggregate<KeyCount>(countByPipeline('status', openFilter)),
     aggregate<DayCount>(
-      countByDayPipeline('createdAt', { ...openFilter, from: startOfLocalDay(firstDay, 'now') }, TIME_ZONE),
+      countByDayPipeline(
+        'createdAt',
+        { ...openFilter, from: startOfLocalDay(firstDay, 'now'), to: endOfToday },
+        TIME_ZONE,
+      ),
     ),
     aggregate<KeyCount>(countByPipeline('owner', { ...base, overdueAt: q.now })),
   ]);
