@@ -9,6 +9,7 @@ import {
   type FoundChoice,
   type Choice,
 } from 'botbuilder-dialogs';
+import { conversationStateKey, userStateKey } from '../src/application/citizen/chat-state';
 import { detectOutOfScope } from '../src/application/citizen/out-of-scope';
 import { findAwaitingInfo, supplementComplaint } from '../src/application/citizen/supplement-complaint';
 import { AppError } from '../src/domain/errors';
@@ -81,6 +82,7 @@ export class PaknBot {
 
   async run(context: TurnContext): Promise<void> {
     if (context.activity.type !== ActivityTypes.Message) return;
+    if (await this.quickStatus(context)) return;
     for (let attempt = 1; ; attempt++) {
       const outbox: Partial<Activity>[] = [];
       const turn = new TurnContext(context.adapter, context.activity);
@@ -131,6 +133,44 @@ export class PaknBot {
       this.pruneHeldFiles();
       return;
     }
+  }
+
+  /**
+   * The most frequent turn that needs no dialog: a status lookup (`/status CODE`, `tra cứu CODE`, a bare
+   * code) from a chat with no dialog open. It is answered from one read of the chat's state, with no
+   * dialog context, no held replies and no state write. Only when the full turn would leave the state as it
+   * is: with a dialog open (it must be re-asked after the reply), on the chat's first turns (the language
+   * and the idle clock are still written) or with files, the full turn runs instead.
+   */
+  private async quickStatus(context: TurnContext): Promise<boolean> {
+    const a = context.activity;
+    const text = a.text?.trim();
+    if (!text || !a.channelId || !a.conversation?.id || !a.from?.id) return false;
+    if (inboundFiles(a).length) return false;
+    const command = parseCommand(text);
+    const code =
+      command?.kind === 'status' ? command.code : !command && looksLikeTrackingCode(text) ? text : undefined;
+    if (!code) return false;
+    const convoKey = conversationStateKey(a.channelId, a.conversation.id);
+    const userKey = userStateKey(a.channelId, a.from.id);
+    const items = await this.storage.read([convoKey, userKey]);
+    const convoState = items[convoKey] as { convo?: ConvoData; dialogState?: DialogState } | undefined;
+    const locale = (items[userKey] as { profile?: Profile } | undefined)?.profile?.locale;
+    if (
+      !convoState?.convo ||
+      convoState.convo.lastActivityAt !== undefined ||
+      (convoState.dialogState?.dialogStack?.length ?? 0) > 0 ||
+      !locale
+    )
+      return false;
+    context.turnState.set(TURN_LOCALE, locale);
+    try {
+      await replyStatus(this.svc, context, code);
+    } catch (err) {
+      this.deps.logger.error({ err, channel: a.channelId }, 'bot turn failed');
+      await context.sendActivity(tOf(context)('errors.turn_failed'));
+    }
+    return true;
   }
 
   /** Conversation and user state of the turn in one write: both land, or neither does. */

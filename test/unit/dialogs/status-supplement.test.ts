@@ -64,6 +64,33 @@ describe('status by code', () => {
     expect(c.content).toBe('Phần đầu của nội dung.\nPhần hai.');
   });
 
+  it('should answer lookups from an idle chat without writing its state, in its language, and resume an open dialog', async () => {
+    const code = await fileOne(h, h.chat());
+    const chat = h.chat({ locale: 'en-GB', conversationId: 'looker', userId: 'looker-user' });
+    const keys = ['telegram/conversations/looker/ConversationState', 'telegram/users/looker-user/UserState'];
+    const eTags = async () => {
+      const items = await h.stores.conversations.read(keys);
+      return keys.map((k) => items[k]?.eTag);
+    };
+    // The first turn remembers the language; later lookups leave the state as it is.
+    expect(await chat.sayText(`/status ${code}`)).toContain('Status: Received');
+    const before = await eTags();
+    expect(before.every(Boolean)).toBe(true);
+    for (const text of [`/status ${code}`, `tra cứu ${formatTrackingCode(code)}`, code.toLowerCase()]) {
+      const replies = await chat.say(text);
+      expect(replies).toHaveLength(1);
+      expect(replies[0]!.text).toContain(`PAKN ${formatTrackingCode(code)}`);
+      expect(replies[0]!.text).toContain('Handled by: Văn phòng Chính phủ');
+    }
+    expect(await chat.sayText(`/status ${typo(code)}`)).toContain('typo');
+    expect(await eTags()).toEqual(before);
+    // With a dialog open, the lookup is answered and the question asked again.
+    await chat.sayText('/new');
+    const mid = await chat.say(code);
+    expect(mid[0]!.text).toContain('Status: Received');
+    expect(mid[1]!.text).toContain('personal data');
+  });
+
   it('should show the answer only to the submitting chat until it is published', async () => {
     const mine = h.chat();
     const code = await fileOne(h, mine);
