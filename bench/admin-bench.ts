@@ -330,6 +330,9 @@ export const adminBench: BenchSuite = {
         const own = each.filter((_, i) => viewOf(i) === view).sort((a, b) => a - b);
         const ownCpu = cpuEach.filter((_, i) => viewOf(i) === view).sort((a, b) => a - b);
         const v99 = percentile(own, 99);
+        log(
+          `view ${view || '(none)'}: wall p50 ${percentile(own, 50).toFixed(2)} p99 ${v99.toFixed(2)} ms; CPU p50 ${percentile(ownCpu, 50).toFixed(2)} p99 ${percentile(ownCpu, 99).toFixed(2)} ms`,
+        );
         figures.push({
           name: `inbox view ${view || '(none)'} p99`,
           value: v99,
