@@ -428,8 +428,8 @@ export class SqliteComplaintStore implements ComplaintStore {
   /**
    * A search page, newest first by row id: ids follow the order PAKN were stored, which for PAKN made by
    * `create` is their creation order. The word index yields its matches in id order, so the page is the
-   * first `limit` matches that pass the other filters, read as the index is walked, never a sort of
-   * every match; the total looks at the newest SEARCH_TOTAL_CAP + 1 matches of the words only.
+   * first `limit` matches that pass the other filters, never a sort of every match; the total looks at
+   * the newest SEARCH_TOTAL_CAP + 1 matches of the words only.
    */
   private searchPage(
     search: NonNullable<FilterSql['search']>,
@@ -438,52 +438,63 @@ export class SqliteComplaintStore implements ComplaintStore {
     cursorText: string | undefined,
   ): Page<ComplaintSummary> {
     const afterId = cursorText !== undefined ? decodeSearchCursor(cursorText) : undefined;
-    // CROSS JOIN keeps the word index as the outer loop (SQLite never reorders a CROSS JOIN), so its
-    // id order is the page order and the walk stops at the page's end.
-    const from = `complaints_fts f CROSS JOIN complaints c ON c.id = f.rowid
-      WHERE f.complaints_fts MATCH ? AND ${search.rest}`;
-    const rows = this.stmt(
-      `SELECT c.id, ${SUMMARY_COLUMNS} FROM ${from}${afterId !== undefined ? ' AND f.rowid < ?' : ''}
-       ORDER BY f.rowid DESC LIMIT ? OFFSET ?`,
-    ).all(
-      search.match,
-      ...search.restParams,
-      ...(afterId !== undefined ? [afterId] : []),
-      limit + 1,
-      offset,
-    ) as Array<SummaryRow & { id: number }>;
+    // Bounded work: the total only looks at the newest SEARCH_TOTAL_CAP + 1 PAKN holding the words, each
+    // with whether it passes the other filters. When the words are in no more PAKN, that is every match
+    // and the count is exact; otherwise it is a lower bound: the cap itself without other filters, else the
+    // matches among those newest (and never fewer than the rows up to this page).
+    const { examined, matching } = this.newestMatches(search);
+    const capped = examined > SEARCH_TOTAL_CAP;
+    const found = matching ? matching.length : examined;
+    const candidates = matching && afterId !== undefined ? matching.filter((id) => id < afterId) : matching;
+    const want = offset + limit + 1;
+    let rows: Array<SummaryRow & { id: number }>;
+    if (candidates && (!capped || candidates.length >= want)) {
+      // The page lies among those newest: read just its rows.
+      rows = this.stmt(
+        `SELECT c.id, ${SUMMARY_COLUMNS} FROM complaints c WHERE c.id IN (SELECT value FROM json_each(?))
+         ORDER BY c.id DESC`,
+      ).all(JSON.stringify(candidates.slice(offset, want))) as Array<SummaryRow & { id: number }>;
+    } else {
+      // Words only, or further down: walk the word index (from the cursor). CROSS JOIN keeps the index as the outer loop
+      // (SQLite never reorders a CROSS JOIN), so its id order is the page order and the walk stops at
+      // the page's end.
+      rows = this.stmt(
+        `SELECT c.id, ${SUMMARY_COLUMNS} FROM complaints_fts f CROSS JOIN complaints c ON c.id = f.rowid
+         WHERE f.complaints_fts MATCH ? AND ${search.rest}${afterId !== undefined ? ' AND f.rowid < ?' : ''}
+         ORDER BY f.rowid DESC LIMIT ? OFFSET ?`,
+      ).all(
+        search.match,
+        ...search.restParams,
+        ...(afterId !== undefined ? [afterId] : []),
+        limit + 1,
+        offset,
+      ) as Array<SummaryRow & { id: number }>;
+    }
     const more = rows.length > limit;
     const items = (more ? rows.slice(0, limit) : rows).map(summaryFromRow);
-    let total: number;
-    let totalCapped = false;
-    if (afterId === undefined && offset === 0 && !more) {
-      total = rows.length; // the whole result is on this page
-    } else {
-      // Bounded work: only the newest SEARCH_TOTAL_CAP + 1 word matches are looked at. When the words
-      // match no more, the count is exact; otherwise it is a lower bound: the cap itself without other
-      // filters, else the matches among those newest (and at least the rows up to this page).
-      const newest = `SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ? ORDER BY rowid DESC LIMIT ${SEARCH_TOTAL_CAP + 1}`;
-      const r =
-        search.rest === '1'
-          ? (this.stmt(`SELECT count(*) AS examined, count(*) AS found FROM (${newest})`).get(
-              search.match,
-            ) as {
-              examined: number;
-              found: number;
-            })
-          : (this.stmt(
-              `SELECT count(*) AS examined, coalesce(sum(${search.rest}), 0) AS found
-               FROM (${newest}) f CROSS JOIN complaints c ON c.id = f.rowid`,
-            ).get(...search.restParams, search.match) as { examined: number; found: number });
-      totalCapped = r.examined > SEARCH_TOTAL_CAP;
-      total = totalCapped
-        ? Math.max(search.rest === '1' ? SEARCH_TOTAL_CAP : r.found, offset + rows.length)
-        : r.found;
-    }
+    const total = capped ? Math.max(matching ? found : SEARCH_TOTAL_CAP, offset + rows.length) : found;
     const result: Page<ComplaintSummary> = { items, total };
-    if (totalCapped) result.totalCapped = true;
+    if (capped) result.totalCapped = true;
     if (more) result.nextCursor = encodeSearchCursor(rows[limit - 1]!.id);
     return result;
+  }
+
+  /**
+   * How many of the newest SEARCH_TOTAL_CAP + 1 PAKN hold the search's words (`examined`) and, when the
+   * filter has other clauses, the ids of those that pass them, newest first. With words only, every one
+   * passes and the page walk stops by itself: no list is built.
+   */
+  private newestMatches(search: NonNullable<FilterSql['search']>): { examined: number; matching?: number[] } {
+    const newest = `SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ? ORDER BY rowid DESC LIMIT ${SEARCH_TOTAL_CAP + 1}`;
+    if (search.rest === '1')
+      return { examined: this.stmt(`SELECT count(*) FROM (${newest})`).pluck().get(search.match) as number };
+    const rows = this.stmt(
+      `SELECT f.rowid, (${search.rest}) FROM (${newest}) f CROSS JOIN complaints c ON c.id = f.rowid
+       ORDER BY f.rowid DESC`,
+    )
+      .raw()
+      .all(...search.restParams, search.match) as Array<[number, number | null]>;
+    return { examined: rows.length, matching: rows.filter((r) => r[1] === 1).map((r) => r[0]) };
   }
 
   async countBy(
