@@ -2,6 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { LOCALES, type Locale } from '../domain/complaint';
+import { fastFixedT } from './fast-t';
+
+export { fastFixedT } from './fast-t';
 
 /**
  * Every user-facing string lives in `locales/<lng>/<namespace>.json`. Each feature owns a namespace
@@ -43,8 +46,20 @@ export function getI18n(): i18n {
   return instance;
 }
 
+const fixed = new Map<string, TFunction>();
+
+/**
+ * A `t` fixed to a language and namespace (default: `common`). Compiled templates answer the plain
+ * cases (exactly i18next's result, see fast-t.ts), i18next the rest; one per (language, namespace) per
+ * process, so notices rendered per delivered message do not pay i18next's per-call resolution.
+ */
 export function tFor(locale: Locale, ns?: string): TFunction {
-  return getI18n().getFixedT(locale, ns);
+  const instance = getI18n();
+  const namespace = ns ?? (typeof instance.options.defaultNS === 'string' ? instance.options.defaultNS : 'common');
+  const key = `${locale}\u0000${namespace}`;
+  let t = fixed.get(key);
+  if (!t) fixed.set(key, (t = fastFixedT(instance, locale, [namespace])));
+  return t;
 }
 
 export function isLocale(value: unknown): value is Locale {
