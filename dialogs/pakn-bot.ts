@@ -80,9 +80,25 @@ export class PaknBot {
     this.addOtherDialogs();
   }
 
+  /**
+   * One incoming activity: a message, or a conversationUpdate that adds the citizen (a web chat session
+   * just opened), which is greeted with the menu as `/start` would. Anything else is ignored.
+   */
   async run(context: TurnContext): Promise<void> {
-    if (context.activity.type !== ActivityTypes.Message) return;
-    if (await this.quickStatus(context)) return;
+    const a = context.activity;
+    if (a.type === ActivityTypes.Message) {
+      if (await this.quickStatus(context)) return;
+      return this.runTurn(context, (turn) => this.onMessage(turn));
+    }
+    if (
+      a.type === ActivityTypes.ConversationUpdate &&
+      (a.membersAdded ?? []).some((m) => m.id && m.id !== a.recipient?.id)
+    ) {
+      return this.runTurn(context, (turn) => this.onWelcome(turn));
+    }
+  }
+
+  private async runTurn(context: TurnContext, handle: (turn: TurnContext) => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const outbox: Partial<Activity>[] = [];
       const turn = new TurnContext(context.adapter, context.activity);
@@ -92,7 +108,7 @@ export class PaknBot {
         return activities.map(() => ({ id: '' }));
       });
       try {
-        await this.onMessage(turn);
+        await handle(turn);
       } catch (err) {
         this.deps.logger.error({ err, channel: context.activity.channelId }, 'bot turn failed');
         if (turn.turnState.get(TURN_COMMITTED) === true) {
@@ -267,6 +283,20 @@ export class PaknBot {
     }
     if (menuOpen) await ctx.sendActivity(t('choices.retry'));
     await dc.beginDialog(D.Menu, { greet: !menuOpen });
+  }
+
+  /** The greeting and menu of a conversation that opens, unless one is already under way. */
+  private async onWelcome(ctx: TurnContext): Promise<void> {
+    const convo = await this.svc.convo.get(ctx, {});
+    const profile = await this.svc.profile.get(ctx, {});
+    if (!profile.locale)
+      profile.locale = localeFromHint(ctx.activity.locale) ?? this.deps.config.defaultLocale;
+    ctx.turnState.set(TURN_LOCALE, profile.locale);
+    if (this.stateManagerConfig) ctx.turnState.set(STATE_MANAGER_CONFIG, this.stateManagerConfig);
+    const dc = await this.dialogs.createContext(ctx);
+    if (dc.activeDialog) return;
+    convo.lastActivityAt = this.deps.clock.now().getTime();
+    await dc.beginDialog(D.Menu, { greet: true });
   }
 
   /** Which menu option the text picks (number, label, synonym), -1 if none. */

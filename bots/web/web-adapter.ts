@@ -68,6 +68,24 @@ export class WebChannel {
     this.adapter = new WebAdapter(store, hub);
   }
 
+  /**
+   * Opens a new session's conversation: a conversationUpdate adding the visitor, to which the bot answers
+   * with its greeting and menu (as to `/start`); nothing is shown as sent by the visitor.
+   */
+  async greet(activity: Partial<Activity>): Promise<void> {
+    const sessionId = activity.conversation!.id;
+    const { bot, serializer } = this.runtime;
+    const opened: Partial<Activity> = {
+      ...activity,
+      type: 'conversationUpdate',
+      text: undefined,
+      membersAdded: activity.from ? [activity.from] : [],
+    };
+    await serializer.run(conversationKey('web', sessionId), () =>
+      this.adapter.processActivity(opened, (ctx: TurnContext) => bot.run(ctx)),
+    );
+  }
+
   /** Records what the citizen sent, then runs the turn (the replies land in the session as they are sent). */
   async handle(activity: Partial<Activity>, shown: Omit<WebMessage, 'seq' | 'at'>): Promise<void> {
     const sessionId = activity.conversation!.id;

@@ -118,6 +118,13 @@ export async function registerWebChatRoutes(
             ? req.locale
             : options.defaultLocale;
         const s = await store.create(locale);
+        // The page opens on the bot's greeting and menu, in the session's language, already stored
+        // when the page connects. A failed greeting does not stop the session: the visitor can type.
+        try {
+          await channel.greet(sessionActivity(s, `open-${s.id}`));
+        } catch (err) {
+          req.log.error({ err }, 'web chat greeting failed');
+        }
         return reply.code(201).send({ sessionId: s.id, locale: s.locale });
       },
     );

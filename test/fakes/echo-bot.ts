@@ -13,6 +13,8 @@ export class EchoBot implements PaknBot {
 
   async run(ctx: TurnContext): Promise<void> {
     const a = ctx.activity;
+    // Only messages: a web session opening (conversationUpdate) is not something the tests echo.
+    if (a.type !== 'message') return;
     this.seen.push(a);
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     const contact = (a.channelData as { contact?: { phoneNumber?: string } } | undefined)?.contact;

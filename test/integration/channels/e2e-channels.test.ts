@@ -192,6 +192,38 @@ describe('end to end on every channel (real app, fake channel APIs)', () => {
     expect(status).toContain(`PAKN ${code}`);
   });
 
+  it('should open a web chat session on the greeting and menu, in its language, before anything is typed', async () => {
+    const open = async (locale?: string) => {
+      const created = await request(url, 'POST', '/api/webchat/sessions', { json: locale ? { locale } : {} });
+      expect(created.statusCode).toBe(201);
+      const id = created.json().sessionId as string;
+      const session = (await request(url, 'GET', `/api/webchat/sessions/${id}`)).json();
+      return {
+        id,
+        messages: session.messages as Array<{ from: string; text?: string; choices?: string[] }>,
+      };
+    };
+    const en = await open('en');
+    expect(en.messages).toHaveLength(1);
+    expect(en.messages[0]).toMatchObject({ from: 'bot' });
+    expect(en.messages[0]!.text).toContain('Hello!');
+    expect(en.messages[0]!.text).toContain('What would you like to do?');
+    expect(en.messages[0]!.choices).toEqual(expect.arrayContaining(['Send a new PAKN', 'Help']));
+    const vi = await open();
+    expect(vi.messages).toHaveLength(1);
+    expect(vi.messages[0]!.text).toContain('Xin chào!');
+    expect(vi.messages[0]!.choices).toEqual(expect.arrayContaining(['Gửi PAKN mới', 'Tra cứu PAKN bằng mã']));
+    // The menu is live: its first option starts the intake at the consent step.
+    const r = await request(url, 'POST', `/api/webchat/sessions/${en.id}/messages`, { json: { text: '1' } });
+    expect(r.statusCode).toBe(202);
+    const after = (await request(url, 'GET', `/api/webchat/sessions/${en.id}`)).json().messages as Array<{
+      from: string;
+      text?: string;
+    }>;
+    expect(after.map((m) => m.from)).toEqual(['bot', 'user', 'bot']);
+    expect(after[2]!.text).toContain('Do you agree to us processing this personal data?');
+  });
+
   it('should file a PAKN on the web chat in English with the security code, then look it up by code', async () => {
     const created = await request(url, 'POST', '/api/webchat/sessions', { json: { locale: 'en' } });
     const id = created.json().sessionId as string;

@@ -83,6 +83,7 @@ describe('Web chat (session API, SSE, page)', () => {
 
   it('should render choices as buttons data and keep only data: image URLs', async () => {
     bot.run = async (ctx: TurnContext) => {
+      if (ctx.activity.type !== 'message') return;
       await ctx.sendActivity({
         type: 'message',
         text: 'Nhập mã bảo vệ',
