@@ -1,3 +1,4 @@
+import { zaloReplyWindowKey } from '../../src/application/citizen/chat-state';
 import type { ZaloConfig } from '../../src/config/config';
 import type { Clock } from '../../src/domain/ports/clock';
 import { ETagConflictError, type ConversationStorage } from '../../src/domain/ports/conversation-storage';
@@ -45,7 +46,7 @@ export class ZaloReplyWindow {
   ) {}
 
   static key(userId: string): string {
-    return `system/zalo/reply-window/${userId}`;
+    return zaloReplyWindowKey(userId);
   }
 
   /** The citizen wrote to the OA: a new window with a full quota. */

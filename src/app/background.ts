@@ -4,6 +4,8 @@ import { OutboxRelay } from '../jobs';
 import { startWorkers } from '../jobs/workers';
 import { createChannelSenders } from '../../bots/registry';
 import { pollTelegram } from '../../bots/telegram/telegram-polling';
+import { zaloReplyRules } from '../../bots/zalo/zalo-reply-window';
+import { ZALO_REPLY_WINDOW_PREFIX } from '../application/citizen/chat-state';
 import { startHousekeeping } from './housekeeping';
 
 export interface Background {
@@ -37,6 +39,10 @@ export async function startBackground(deps: AppDeps, options: BackgroundOptions)
     clock: deps.clock,
     logger: deps.logger.child({ module: 'housekeeping' }),
     chatDraftRetentionHours: deps.config.chatDraftRetentionHours,
+    // A reply window is written at each inbound message and send; once over, it only holds the user id.
+    expiring: deps.config.zalo
+      ? [{ keyPrefix: ZALO_REPLY_WINDOW_PREFIX, maxAgeMs: zaloReplyRules(deps.config.zalo).windowMs }]
+      : [],
   });
   stops.push(() => housekeeping.stop());
 

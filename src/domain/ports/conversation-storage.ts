@@ -24,6 +24,11 @@ export interface PurgeableConversationStorage extends ConversationStorage {
    * Returns how many were deleted.
    */
   purgeIdleConversations(before: Date): Promise<number>;
+  /**
+   * Deletes the records whose key starts with `keyPrefix` and that were not written since `before`
+   * (records kept only while they matter, e.g. the Zalo reply windows). Returns how many were deleted.
+   */
+  purgeIdleUnder(keyPrefix: string, before: Date): Promise<number>;
 }
 
 /** Error thrown by `write` on an eTag mismatch. */

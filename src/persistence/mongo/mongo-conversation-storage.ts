@@ -80,4 +80,12 @@ export class MongoConversationStorage implements PurgeableConversationStorage {
     const r = await this.model.deleteMany({ updatedAt: { $lt: before }, _id: /\/conversations\// });
     return r.deletedCount;
   }
+
+  async purgeIdleUnder(keyPrefix: string, before: Date): Promise<number> {
+    if (!keyPrefix) throw new Error('purgeIdleUnder needs a key prefix');
+    // An anchored regex on _id uses the index; the prefix is escaped so it matches literally.
+    const literal = keyPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const r = await this.model.deleteMany({ updatedAt: { $lt: before }, _id: new RegExp(`^${literal}`) });
+    return r.deletedCount;
+  }
 }

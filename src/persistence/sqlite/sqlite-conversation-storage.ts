@@ -18,6 +18,7 @@ export class SqliteConversationStorage implements PurgeableConversationStorage {
   private readonly putIfMatch: Statement;
   private readonly del: Statement;
   private readonly purgeIdle: Statement;
+  private readonly purgeUnder: Statement;
   private readonly writeTx: Transaction<(changes: StoreItems) => void>;
 
   constructor(db: Database) {
@@ -33,6 +34,10 @@ export class SqliteConversationStorage implements PurgeableConversationStorage {
     // GLOB is case-sensitive and has no escape surprises for '/', unlike LIKE.
     this.purgeIdle = db.prepare(
       "DELETE FROM conversation_state WHERE updated_at < ? AND key GLOB '*/conversations/*'",
+    );
+    // A prefix compared as a substring: no pattern characters to escape in the caller's prefix.
+    this.purgeUnder = db.prepare(
+      'DELETE FROM conversation_state WHERE updated_at < ? AND substr(key, 1, length(?)) = ?',
     );
     this.writeTx = db.transaction((changes: StoreItems) => {
       const now = Date.now();
@@ -68,5 +73,10 @@ export class SqliteConversationStorage implements PurgeableConversationStorage {
 
   async purgeIdleConversations(before: Date): Promise<number> {
     return this.purgeIdle.run(before.getTime()).changes;
+  }
+
+  async purgeIdleUnder(keyPrefix: string, before: Date): Promise<number> {
+    if (!keyPrefix) throw new Error('purgeIdleUnder needs a key prefix');
+    return this.purgeUnder.run(before.getTime(), keyPrefix, keyPrefix).changes;
   }
 }

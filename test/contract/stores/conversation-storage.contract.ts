@@ -89,5 +89,23 @@ export function conversationStorageContract(factory: StoreFactory): void {
       expect(await storage().purgeIdleConversations(between)).toBe(1);
       expect(Object.keys(await storage().read([KEY, user, other])).sort()).toEqual([user, other].sort());
     });
+
+    it('purges records under a key prefix idle since a time, literally by prefix, and nothing else', async () => {
+      const old = 'system/zalo/reply-window/u.1';
+      const fresh = 'system/zalo/reply-window/u+2';
+      const lookalike = 'system/zalo/reply-windowX/u3';
+      await storage().write({ [old]: { lastInboundAt: 1 }, [lookalike]: { v: 1 }, [KEY]: { draft: 'x' } });
+      const between = new Date(Date.now() + 5);
+      while (Date.now() <= between.getTime() + 1) await new Promise((r) => setTimeout(r, 2));
+      await storage().write({ [fresh]: { lastInboundAt: 2 } });
+
+      expect(await storage().purgeIdleUnder('system/zalo/reply-window/', new Date(between.getTime() - 10_000))).toBe(0);
+      expect(await storage().purgeIdleUnder('system/zalo/reply-window/', between)).toBe(1);
+      expect(Object.keys(await storage().read([old, fresh, lookalike, KEY])).sort()).toEqual(
+        [fresh, lookalike, KEY].sort(),
+      );
+      // Pattern characters in a prefix match themselves only.
+      expect(await storage().purgeIdleUnder('system/zalo/reply-window/u.', new Date(Date.now() + 1000))).toBe(0);
+    });
   });
 }

@@ -4,6 +4,7 @@ import {
   conversationStateKey,
   userStateKey,
   webSessionKey,
+  zaloReplyWindowKey,
 } from '../../../src/application/citizen/chat-state';
 import { supplementComplaint } from '../../../src/application/citizen/supplement-complaint';
 import { ERASED_CHAT_ID, type Complaint } from '../../../src/domain/complaint';
@@ -20,6 +21,7 @@ const ADDRESS = 'Số 5 ngõ Tạm Thương, Hàng Gai';
 const CCCD = '001234567890';
 const WEB_SESSION = 'Hq3kP0aZ9xLm2Vb7Rt5Wc1';
 const TELEGRAM_ID = '5550001';
+const ZALO_ID = '8123456789012345678';
 const NEEDLES = [
   NAME,
   'Thị Hoa',
@@ -30,6 +32,7 @@ const NEEDLES = [
   CCCD,
   WEB_SESSION,
   TELEGRAM_ID,
+  ZALO_ID,
 ];
 
 describe('personal-data erasure over HTTP (real SQLite)', () => {
@@ -94,6 +97,12 @@ describe('personal-data erasure over HTTP (real SQLite)', () => {
       submitter: { ...submitter, email: undefined },
       channelRef: { channel: 'telegram', userId: TELEGRAM_ID, conversationId: TELEGRAM_ID },
     });
+    const zl = await kit.put({
+      owner: 'hno.sxd',
+      content: 'Hỏi về lịch tiếp công dân.',
+      submitter: { ...submitter, email: undefined },
+      channelRef: { channel: 'zalo', userId: ZALO_ID, conversationId: ZALO_ID },
+    });
     const other = await kit.put({
       owner: 'hno.sxd',
       submitter: {
@@ -137,6 +146,8 @@ describe('personal-data erasure over HTTP (real SQLite)', () => {
       [userStateKey('telegram', TELEGRAM_ID)]: { profile: remembered },
       [conversationStateKey('telegram', TELEGRAM_ID)]: { draft: { phone: PHONE } },
       [userStateKey('telegram', '7770001')]: { profile: { name: 'Lê Văn Tám' } },
+      // Zalo's reply window (bots/zalo/zalo-reply-window.ts): keyed by the OA user id.
+      [zaloReplyWindowKey(ZALO_ID)]: { lastInboundAt: Date.now(), sentSince: 1 },
     });
     for (const n of NEEDLES) expect(dumpDatabase()).toContain(n);
 
@@ -147,7 +158,7 @@ describe('personal-data erasure over HTTP (real SQLite)', () => {
       confirm: true,
     });
     expect(res.statusCode).toBe(200);
-    expect(res.json().codes.sort()).toEqual([sms.code, web.code, tg.code].sort());
+    expect(res.json().codes.sort()).toEqual([sms.code, web.code, tg.code, zl.code].sort());
 
     // Nowhere in the database: PAKN rows and documents, indexed contact columns, outbox (waiting and
     // dispatched), conversation state and its keys, web chat messages, the audit log, the job tables.
