@@ -235,7 +235,11 @@ function build(dir: string, key: string, total: number, cachedDb: string, sideca
   const stores = openSqliteStores({ file: tmp });
   const db = stores.db;
   db.pragma('journal_mode = DELETE');
+  // better-sqlite3 opens connections in defensive mode, which refuses journal_mode = OFF.
+  db.unsafeMode(true);
   db.pragma('journal_mode = OFF');
+  db.unsafeMode(false);
+  if (db.pragma('journal_mode', { simple: true }) !== 'off') throw new Error('journal_mode = OFF refused');
   db.pragma('synchronous = OFF');
   db.pragma('locking_mode = EXCLUSIVE');
   db.pragma('cache_size = -1048576'); // 1 GiB, the load only
