@@ -34,7 +34,11 @@ const api = http.createServer((req, res) => {
 api.keepAliveTimeout = 60_000;
 
 let target;
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+// At most 100 connections, as Telegram itself: setWebhook's max_connections is 1–100 (default 40). Updates
+// beyond them wait in this client, and that wait counts in their latency (measured from the scheduled
+// send). Without the cap a stall of the app made the generator open hundreds of connections at once, which
+// overflowed the listen backlog: the dropped SYNs came back 1 or 3 s later, as no Telegram load would.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
 
 function updateBody(spec, i) {
   const chat = spec.chats[i % spec.chats.length];
