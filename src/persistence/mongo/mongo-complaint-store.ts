@@ -239,14 +239,18 @@ export class MongoComplaintStore implements ComplaintStore {
           { $match: complaintQuery({ q: filter.q }) },
           { $sort: SEARCH_SORT },
           { $limit: SEARCH_TOTAL_CAP + 1 },
-          { $facet: { examined: [{ $count: 'n' }], found: [{ $match: rest }, { $count: 'n' }] } },
+          {
+            $facet: {
+              examined: [{ $count: 'n' }],
+              found: [{ $limit: SEARCH_TOTAL_CAP }, { $match: rest }, { $count: 'n' }],
+            },
+          },
         ],
       );
       const examined = r?.examined[0]?.n ?? 0;
       const found = r?.found[0]?.n ?? 0;
       totalCapped = examined > SEARCH_TOTAL_CAP;
-      const alone = Object.keys(rest).length === 0;
-      total = totalCapped ? Math.max(alone ? SEARCH_TOTAL_CAP : found, skip + docs.length) : found;
+      total = totalCapped ? Math.max(found, skip + docs.length) : found;
     }
     const result: Page<ComplaintSummary> = { items: shown.map(summaryFromDocument), total };
     if (totalCapped) result.totalCapped = true;

@@ -442,9 +442,8 @@ export class SqliteComplaintStore implements ComplaintStore {
     // with whether it passes the other filters. When the words are in no more PAKN, that is every match
     // and the count is exact; otherwise it is a lower bound: the cap itself without other filters, else the
     // matches among those newest (and never fewer than the rows up to this page).
-    const { examined, matching } = this.newestMatches(search);
+    const { examined, found, matching } = this.newestMatches(search);
     const capped = examined > SEARCH_TOTAL_CAP;
-    const found = matching ? matching.length : examined;
     const candidates = matching && afterId !== undefined ? matching.filter((id) => id < afterId) : matching;
     const want = offset + limit + 1;
     let rows: Array<SummaryRow & { id: number }>;
@@ -472,7 +471,7 @@ export class SqliteComplaintStore implements ComplaintStore {
     }
     const more = rows.length > limit;
     const items = (more ? rows.slice(0, limit) : rows).map(summaryFromRow);
-    const total = capped ? Math.max(matching ? found : SEARCH_TOTAL_CAP, offset + rows.length) : found;
+    const total = capped ? Math.max(found, offset + rows.length) : found;
     const result: Page<ComplaintSummary> = { items, total };
     if (capped) result.totalCapped = true;
     if (more) result.nextCursor = encodeSearchCursor(rows[limit - 1]!.id);
@@ -480,21 +479,33 @@ export class SqliteComplaintStore implements ComplaintStore {
   }
 
   /**
-   * How many of the newest SEARCH_TOTAL_CAP + 1 PAKN hold the search's words (`examined`) and, when the
-   * filter has other clauses, the ids of those that pass them, newest first. With words only, every one
-   * passes and the page walk stops by itself: no list is built.
+   * How many of the newest SEARCH_TOTAL_CAP + 1 PAKN hold the search's words (`examined`), how many of
+   * the newest SEARCH_TOTAL_CAP pass the filter's other clauses (`found`) and, when it has any, the ids of
+   * those that pass, newest first. With words only, every one passes and the page walk stops by itself:
+   * no list is built.
    */
-  private newestMatches(search: NonNullable<FilterSql['search']>): { examined: number; matching?: number[] } {
+  private newestMatches(search: NonNullable<FilterSql['search']>): {
+    examined: number;
+    found: number;
+    matching?: number[];
+  } {
     const newest = `SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ? ORDER BY rowid DESC LIMIT ${SEARCH_TOTAL_CAP + 1}`;
-    if (search.rest === '1')
-      return { examined: this.stmt(`SELECT count(*) FROM (${newest})`).pluck().get(search.match) as number };
+    if (search.rest === '1') {
+      const examined = this.stmt(`SELECT count(*) FROM (${newest})`).pluck().get(search.match) as number;
+      return { examined, found: Math.min(examined, SEARCH_TOTAL_CAP) };
+    }
     const rows = this.stmt(
       `SELECT f.rowid, (${search.rest}) FROM (${newest}) f CROSS JOIN complaints c ON c.id = f.rowid
        ORDER BY f.rowid DESC`,
     )
       .raw()
       .all(...search.restParams, search.match) as Array<[number, number | null]>;
-    return { examined: rows.length, matching: rows.filter((r) => r[1] === 1).map((r) => r[0]) };
+    return {
+      examined: rows.length,
+      // Counted among the newest SEARCH_TOTAL_CAP only: the one past them just tells that there are more.
+      found: rows.slice(0, SEARCH_TOTAL_CAP).filter((r) => r[1] === 1).length,
+      matching: rows.filter((r) => r[1] === 1).map((r) => r[0]),
+    };
   }
 
   async countBy(

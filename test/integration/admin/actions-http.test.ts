@@ -1,6 +1,7 @@
 import mammoth from 'mammoth';
 import { tFor } from '../../../src/i18n';
 import { startAdminKit, ifMatch, type AdminKit } from './admin-kit';
+import { SEARCH_TOTAL_CAP } from '../../../src/domain/ports/complaint-store';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const PNG = Buffer.concat([
@@ -236,6 +237,23 @@ describe('officers’ actions over HTTP', () => {
     const hit = await kit.as('btc.nl', 'GET', `/api/admin/complaints?q=${encodeURIComponent('xây dựng')}`);
     expect(hit.json().items.map((i: { code: string }) => i.code)).toContain(c.code);
     expect((await kit.deps.stores.complaints.getByCode(c.code))!.version).toBe(1);
+  });
+
+  it('should say when a search total is a lower bound (more matches than SEARCH_TOTAL_CAP)', async () => {
+    await Promise.all(
+      Array.from({ length: SEARCH_TOTAL_CAP + 1 }, (_, i) =>
+        kit.put({ owner: 'btc', title: `Karaoke ồn ${i}` }),
+      ),
+    );
+    const many = (await kit.as('btc.nl', 'GET', '/api/admin/complaints?q=karaoke&limit=5')).json();
+    expect(many.items).toHaveLength(5);
+    expect(many.total).toBe(SEARCH_TOTAL_CAP);
+    expect(many.totalCapped).toBe(true);
+    const one = (
+      await kit.as('btc.nl', 'GET', `/api/admin/complaints?q=${encodeURIComponent('karaoke 7')}`)
+    ).json();
+    expect(one.total).toBe(1);
+    expect(one).not.toHaveProperty('totalCapped');
   });
 
   it('should filter lists by status, category, channel, dates and overdue, and page them', async () => {
