@@ -227,14 +227,14 @@ export async function measureStore(
       q: `${FIRST[i % FIRST.length]} ${SECOND[(i * 3) % SECOND.length]}`,
       ownerSubtree: tops[i % tops.length]!,
     }),
-    'search inside one subtree',
+    'search inside one subtree: the newest 1000 word matches tested against the subtree (total and page)',
   );
   await listCase('list page: no filter', () => ({}), 'everything, newest first');
   const broad = ['karaoke', 'hộ chiếu', 'tiêm chủng', 'lương hưu'];
   await listCase(
     'list page: q, a broad topic',
     (i) => ({ q: broad[i % broad.length]! }),
-    `a topic in 1 of 40 PAKN (~${Math.round(total / 40)} matches): every match is counted and ordered by date`,
+    `a topic in 1 of 40 PAKN (~${Math.round(total / 40)} matches): the page read newest first off the word index, total capped at 1000`,
     false,
     quick ? 100 : 200,
   );
