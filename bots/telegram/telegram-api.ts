@@ -12,6 +12,7 @@ import type { TgFile, TgUpdate } from './telegram-types';
  */
 export class TelegramApi {
   readonly client: Telegram;
+  private root: ApiRoot | undefined;
 
   constructor(
     private readonly config: TelegramConfig,
@@ -60,8 +61,8 @@ export class TelegramApi {
    */
   postJson<T>(method: string, payload: Record<string, unknown>, timeoutMs = this.timeoutMs): Promise<T> {
     const body = JSON.stringify(payload);
-    const url = `${this.config.apiRoot}/bot${this.config.botToken}/${method}`;
-    const https_ = url.startsWith('https:');
+    const root = (this.root ??= rootOf(this.config.apiRoot));
+    const https_ = root.https;
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       const fail = (err: unknown) => {
@@ -70,7 +71,11 @@ export class TelegramApi {
         clearTimeout(timer);
         reject(toChannelSendError(err));
       };
-      const req = (https_ ? https : http).request(url, {
+      // Options, not a URL string: node would parse the URL again on every call.
+      const req = (https_ ? https : http).request({
+        host: root.host,
+        port: root.port,
+        path: `${root.path}/bot${this.config.botToken}/${method}`,
         method: 'POST',
         agent: https_ ? KEEP_ALIVE.https : KEEP_ALIVE.http,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
@@ -164,4 +169,24 @@ export function toChannelSendError(err: unknown): ChannelSendError {
   // Timeouts (AbortError/TimeoutError) and network failures (node-fetch FetchError): worth retrying.
   const e = err as { name?: string; message?: string; type?: string };
   return new ChannelSendError('telegram', 'transient', `${e.name ?? 'Error'}: ${e.type ?? ''}`.trim());
+}
+
+interface ApiRoot {
+  https: boolean;
+  host: string;
+  port: number;
+  /** Path prefix of the root, without a trailing slash ('' for a bare host). */
+  path: string;
+}
+
+function rootOf(apiRoot: string): ApiRoot {
+  const u = new URL(apiRoot);
+  const https_ = u.protocol === 'https:';
+  return {
+    https: https_,
+    // node:http wants an IPv6 literal without its brackets.
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: u.port ? Number(u.port) : https_ ? 443 : 80,
+    path: u.pathname.replace(/\/+$/, ''),
+  };
 }
