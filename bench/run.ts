@@ -12,7 +12,7 @@ function fmt(n: number): string {
 function write(sections: string[], quick: boolean, complete: boolean): void {
   const header = `# Benchmarks\n\nWritten by \`npm run bench\`${quick ? ' (BENCH_QUICK=1: reduced sizes, not the reference figures)' : ''} on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}${complete ? '' : ' — run in progress or interrupted: suites below are complete, later ones missing'}.\n\n`;
   writeFileSync(
-    join(__dirname, '..', 'docs', quick ? 'benchmarks-quick.md' : 'benchmarks.md'),
+    join(__dirname, '..', 'docs', quick ? 'benchmarks-quick.md' : 'benchmarks-latest.md'),
     header + sections.join('\n'),
   );
 }
