@@ -23,6 +23,11 @@ export interface JobInfo<T = unknown> {
   attempt: number;
   maxAttempts: number;
   rateKey?: string;
+  /**
+   * Present when the queue was given `doneMarks`: records that this job's effect happened (see
+   * ProcessOptions.doneMarks). Call it right after the effect, before returning.
+   */
+  markDone?(): Promise<void>;
 }
 
 export interface DeadJob<T = unknown> extends JobInfo<T> {
@@ -41,6 +46,15 @@ export interface ProcessOptions {
   limiter?: RateLimit;
   /** Per `rateKey` limit, e.g. 1 per 1000 ms per chat. */
   perKeyLimiter?: RateLimit;
+  /**
+   * Exactly-once effects on top of at-least-once runs (a message sent must not be sent again): the
+   * handler calls `job.markDone()` right after its effect; a job carrying the mark is not handed to the
+   * handler again but completed as it is — its process died after the effect, before the queue's
+   * acknowledgement, or the stalled-job check handed it out twice, or its id was enqueued again after
+   * the queue forgot it. Marks are kept `ttlMs`. The check costs no round trip of its own where the
+   * adapter can fold it (BullMQ: in the per-key gate's script).
+   */
+  doneMarks?: { ttlMs: number };
 }
 
 /** Thrown by a handler to ask for a later retry that does not use up an attempt (a 429's retry_after). */

@@ -157,7 +157,7 @@ export class BullmqJobQueue implements JobQueue {
     }) as IORedis & PaknCommands;
     this.redis.on('error', (err) => this.logError('redis', err));
     this.redis.defineCommand('paknEnqueueOrder', { numberOfKeys: 4, lua: ENQUEUE_ORDER_LUA });
-    this.redis.defineCommand('paknGate', { numberOfKeys: 5, lua: GATE_LUA });
+    this.redis.defineCommand('paknGate', { numberOfKeys: 6, lua: GATE_LUA });
     this.redis.defineCommand('paknRelease', { numberOfKeys: 3, lua: RELEASE_LUA });
     this.redis.defineCommand('paknReap', { numberOfKeys: 1, lua: REAP_LUA });
     this.redis.defineCommand('paknStillParked', { numberOfKeys: 2, lua: STILL_PARKED_LUA });
@@ -365,9 +365,18 @@ export class BullmqJobQueue implements JobQueue {
     if (this.closing) throw Worker.RateLimitError();
     const env = job.data;
     const keyed = env.k !== undefined;
+    const marks = options.doneMarks;
+    let done = false;
     if (keyed || options.limiter) {
-      const go = await this.gate(queue, job, token, options);
-      if (!go) return;
+      // The done mark is checked in the gate's own round trip.
+      done = (await this.gate(queue, job, token, options)) === 'done';
+    } else if (marks) {
+      done = (await this.redis.exists(this.doneKey(queue, job.id!))) === 1;
+    }
+    if (done) {
+      this.logger.info({ queue, jobId: env.i }, 'job already done (its mark exists); not run again');
+      if (keyed) this.releaseSoon(queue, job, options);
+      return;
     }
     let abandon!: () => void;
     const abandoned = new Promise<never>((_, reject) => {
@@ -377,7 +386,7 @@ export class BullmqJobQueue implements JobQueue {
     const entry: InFlight = { abandon };
     inFlight.add(entry);
     try {
-      await Promise.race([handler(this.info(queue, job)), abandoned]);
+      await Promise.race([handler(this.info(queue, job, marks)), abandoned]);
     } catch (err) {
       if (err instanceof AbandonedError) throw Worker.RateLimitError();
       if (err instanceof RetryLaterError) {
@@ -396,13 +405,16 @@ export class BullmqJobQueue implements JobQueue {
     if (keyed) this.releaseSoon(queue, job, options);
   }
 
-  /** True when the job may run now; otherwise it has been moved aside and BullMQ is told so by the thrown error. */
+  /**
+   * 'go' when the job may run now, 'done' when its done mark exists (ProcessOptions.doneMarks);
+   * otherwise it has been moved aside and BullMQ is told so by the thrown error.
+   */
   private async gate(
     queue: string,
     job: Job<Envelope>,
     token: string | undefined,
     options: ProcessOptions,
-  ): Promise<boolean> {
+  ): Promise<'go' | 'done'> {
     const env = job.data;
     const keyed = env.k !== undefined;
     const bullId = job.id!;
@@ -413,6 +425,7 @@ export class BullmqJobQueue implements JobQueue {
         this.key(queue, `keylog:${env.k ?? ''}`),
         this.key(queue, 'qlog'),
         this.key(queue, 'parked'),
+        this.doneKey(queue, bullId),
         bullId,
         keyed ? 1 : 0,
         keyed ? (options.perKeyLimiter?.max ?? 0) : 0,
@@ -420,8 +433,10 @@ export class BullmqJobQueue implements JobQueue {
         options.limiter?.max ?? 0,
         enforcedWindowMs(options.limiter?.durationMs ?? 0),
         `${bullId}:${randomUUID()}`,
+        options.doneMarks ? 1 : 0,
       );
-      if (verdict === 0) return true;
+      if (verdict === 0) return 'go';
+      if (verdict === 4) return 'done';
       if (verdict === 1) {
         // Put aside before and still not first: the job ahead may be gone (removed, or finished
         // without releasing during a Redis blip). Checked only then, as it costs a round trip.
@@ -500,7 +515,7 @@ export class BullmqJobQueue implements JobQueue {
     await new Job(this.queue(queue), '', null, {}, bullId).promote().catch(() => undefined);
   }
 
-  private info(queue: string, job: Job<Envelope>): JobInfo {
+  private info(queue: string, job: Job<Envelope>, marks?: ProcessOptions['doneMarks']): JobInfo {
     const env = job.data;
     return {
       id: env.i,
@@ -510,7 +525,29 @@ export class BullmqJobQueue implements JobQueue {
       attempt: job.attemptsMade + 1,
       maxAttempts: job.opts.attempts ?? 1,
       ...(env.k !== undefined ? { rateKey: env.k } : {}),
+      ...(marks ? { markDone: () => this.markDone(this.doneKey(queue, job.id!), marks.ttlMs) } : {}),
     };
+  }
+
+  private doneKey(queue: string, bullId: string): string {
+    return this.key(queue, `done:${bullId}`);
+  }
+
+  /**
+   * Writes a done mark; a failed write is retried briefly (the effect has happened: the mark is what
+   * keeps a second run from repeating it). On the shared, auto-pipelined connection: the marks of
+   * concurrent jobs go to Redis in one write with the gates and releases.
+   */
+  private async markDone(key: string, ttlMs: number): Promise<void> {
+    for (let i = 0; ; i++) {
+      try {
+        await this.redis.set(key, '1', 'PX', Math.max(1, Math.round(ttlMs)));
+        return;
+      } catch (err) {
+        if (i >= 4) throw err;
+        await new Promise((r) => setTimeout(r, 200 * 2 ** i));
+      }
+    }
   }
 
   private jobOptions(r: ReturnType<typeof resolveEnqueue>, delayMs: number): JobsOptions {

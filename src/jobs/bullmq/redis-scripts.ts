@@ -11,6 +11,7 @@
  * - `qlog`             the same for the whole queue.
  * - `parked`           set of job ids that were put aside because they were not first of their key;
  *                      when the first finishes, the next one is promoted at once if it is parked.
+ * - `done:<jobId>`     the job's effect happened (ProcessOptions.doneMarks), with a TTL.
  */
 
 /**
@@ -32,13 +33,17 @@ return -1
 `;
 
 /**
- * KEYS: order, seq, keylog, qlog, parked.
- * ARGV: job id, keyed (1|0), key max, key window ms, queue max, queue window ms, unique member.
+ * KEYS: order, seq, keylog, qlog, parked, done mark.
+ * ARGV: job id, keyed (1|0), key max, key window ms, queue max, queue window ms, unique member,
+ * check the done mark (1|0).
  * Returns {verdict, waitMs, head, wasParked}: 0 = go (the run is recorded in the windows), 1 = not first
  * of its key (head = the first; wasParked = 1 if it had been put aside before), 2 = key window full,
- * 3 = queue window full.
+ * 3 = queue window full, 4 = already done (its mark exists: not to be run again, nothing recorded).
  */
 export const GATE_LUA = `
+if ARGV[8] == '1' and redis.call('EXISTS', KEYS[6]) == 1 then
+  return {4, 0, '', 0}
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local keyed = ARGV[2] == '1'

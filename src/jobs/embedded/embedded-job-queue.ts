@@ -66,6 +66,13 @@ CREATE INDEX IF NOT EXISTS jobs_due ON jobs (queue, state, run_at, ord);
 CREATE INDEX IF NOT EXISTS jobs_key_open ON jobs (queue, rate_key, ord) WHERE rate_key IS NOT NULL AND state IN ('waiting', 'active');
 CREATE INDEX IF NOT EXISTS jobs_ord ON jobs (ord);
 CREATE INDEX IF NOT EXISTS jobs_finished ON jobs (state, finished_at) WHERE state IN ('completed', 'dead');
+-- Done marks (ProcessOptions.doneMarks): the job's effect happened; kept until expires_at.
+CREATE TABLE IF NOT EXISTS job_done (
+  queue TEXT NOT NULL,
+  id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (queue, id)
+) WITHOUT ROWID;
 `;
 
 interface JobRow {
@@ -104,6 +111,7 @@ class Consumer {
     readonly concurrency: number,
     readonly limiter: RateLimit | undefined,
     readonly perKeyLimiter: RateLimit | undefined,
+    readonly doneMarks: ProcessOptions['doneMarks'],
   ) {
     this.queueWindow = limiter
       ? new SlidingWindow(limiter.max, enforcedWindowMs(limiter.durationMs))
@@ -156,6 +164,9 @@ export class EmbeddedJobQueue implements JobQueue {
     listDead: Statement<[string, number]>;
     retryDead: Statement;
     purge: Statement;
+    isDone: Statement;
+    markDone: Statement;
+    purgeDone: Statement;
   };
 
   constructor(
@@ -218,6 +229,12 @@ export class EmbeddedJobQueue implements JobQueue {
       purge: db.prepare(
         `DELETE FROM jobs WHERE (state = 'completed' AND finished_at < ?) OR (state = 'dead' AND finished_at < ?)`,
       ),
+      isDone: db.prepare('SELECT 1 FROM job_done WHERE queue = ? AND id = ? AND expires_at > ?'),
+      markDone: db.prepare(
+        `INSERT INTO job_done (queue, id, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (queue, id) DO UPDATE SET expires_at = excluded.expires_at`,
+      ),
+      purgeDone: db.prepare('DELETE FROM job_done WHERE expires_at <= ?'),
     };
   }
 
@@ -263,6 +280,7 @@ export class EmbeddedJobQueue implements JobQueue {
       Math.max(1, options.concurrency ?? 1),
       options.limiter,
       options.perKeyLimiter,
+      options.doneMarks,
     );
     this.consumers.set(queue, c);
     this.leaseTimer ??= setInterval(() => this.renewLeases(), Math.max(50, Math.floor(this.leaseMs / 3)));
@@ -407,7 +425,15 @@ export class EmbeddedJobQueue implements JobQueue {
     c.running.set(token, { seq: row.seq, token, abandon });
     const run = async (): Promise<void> => {
       try {
-        const result = await Promise.race([c.handler(this.info(row)).then(() => 'done' as const), abandoned]);
+        if (c.doneMarks && this.sql.isDone.get(row.queue, row.id, Date.now()) !== undefined) {
+          this.logger.info({ queue: row.queue, jobId: row.id }, 'job already done (its mark exists); not run again');
+          this.write(() => this.sql.complete.run(Date.now(), row.seq, token));
+          return;
+        }
+        const result = await Promise.race([
+          c.handler(this.info(row, c.doneMarks)).then(() => 'done' as const),
+          abandoned,
+        ]);
         if (result === 'abandoned') return;
         this.write(() => this.sql.complete.run(Date.now(), row.seq, token));
       } catch (err) {
@@ -493,6 +519,7 @@ export class EmbeddedJobQueue implements JobQueue {
         now - (this.options.keepCompletedMs ?? DEFAULT_KEEP_COMPLETED_MS),
         now - (this.options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS),
       );
+      this.sql.purgeDone.run(now);
     } catch (err) {
       this.logger.error({ err: logSafeMessage(err) }, 'job purge failed');
     }
@@ -503,8 +530,16 @@ export class EmbeddedJobQueue implements JobQueue {
     for (const [k, w] of c.perKey) if (w.isEmpty(now)) c.perKey.delete(k);
   }
 
-  private info(row: JobRow): JobInfo {
+  private info(row: JobRow, marks?: ProcessOptions['doneMarks']): JobInfo {
     return {
+      // A durable write of its own, at once: the effect has happened, the completion comes later.
+      ...(marks
+        ? {
+            markDone: async () => {
+              this.sql.markDone.run(row.queue, row.id, Date.now() + marks.ttlMs);
+            },
+          }
+        : {}),
       id: row.id,
       queue: row.queue,
       name: row.name,

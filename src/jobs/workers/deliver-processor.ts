@@ -226,10 +226,13 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
 
   return async (info) => {
     const data = info.data;
-    if (await deps.log.wasDelivered(info.id)) {
+    // With the queue's done marks (createWorkers asks for them) the queue has checked already, in the
+    // same round trip as its per-key gate; otherwise the delivery log is asked.
+    if (!info.markDone && (await deps.log.wasDelivered(info.id))) {
       logger.info({ jobId: info.id }, 'already delivered; not sending again');
       return;
     }
+    const delivered = () => (info.markDone ? info.markDone() : deps.log.markDelivered(info.id));
     let messageId: string | undefined;
     if (data.type === 'sms_reply') {
       if (!deps.sms) throw new PermanentJobError('SMS is not configured');
@@ -250,13 +253,13 @@ export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): J
         }
         if (err instanceof ChannelSendError && err.kind === 'outside_window' && route === 'zalo') {
           await fallBack(data, c, zaloRule(err));
-          await deps.log.markDelivered(info.id);
+          await delivered();
           return;
         }
         throw toJobError(err);
       }
     }
-    await deps.log.markDelivered(info.id);
+    await delivered();
     logger.info({ jobId: info.id, attempt: info.attempt, messageId }, 'delivered');
   };
 }

@@ -8,7 +8,13 @@ import { createEmailSender, type EmailSender } from '../../notify/email-sender';
 import { createSmsGateway, type SmsGateway } from '../../notify/sms-gateway';
 import { createDeadlinesHandler, seedDeadlineScan, type DeadlineOptions } from './deadlines-processor';
 import { createDeliverHandler } from './deliver-processor';
-import { DedupeDeliveryLog, RedisDeliveryLog, type DeliveryLog } from './delivery-log';
+import {
+  DELIVERED_TTL_MS,
+  DedupeDeliveryLog,
+  REDIS_DELIVERED_TTL_MS,
+  RedisDeliveryLog,
+  type DeliveryLog,
+} from './delivery-log';
 import {
   DEADLINES_QUEUE,
   DELIVERY_ROUTES,
@@ -72,8 +78,17 @@ export interface WorkerOptions {
   /** Overrides for tests and benchmarks; by default built from config (SMTP_URL, SMS_*). */
   email?: EmailSender;
   sms?: SmsGateway;
-  /** Where delivered marks are kept; default: the queue's Redis with BullMQ, the store's dedupe records otherwise. */
+  /**
+   * Where the digests' sent marks are kept (and the deliveries' marks with `deliveryMarks: 'log'`);
+   * default: the queue's Redis with BullMQ, the store's dedupe records otherwise.
+   */
   deliveryLog?: DeliveryLog;
+  /**
+   * Where a delivery records that its message went out: `queue` (default) — the queue's done marks,
+   * checked in the same round trip as the per-chat gate (ProcessOptions.doneMarks); `log` — the
+   * delivery log, one more round trip each way.
+   */
+  deliveryMarks?: 'queue' | 'log';
   eventsConcurrency?: number;
 }
 
@@ -199,6 +214,10 @@ export function createWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Wo
             concurrency: r.concurrency,
             limiter: limiterOf(r.perSecond),
             perKeyLimiter: limiterOf(r.perChatPerSecond),
+            // Kept longer than any retry of the job (and than the queue remembers finished ids).
+            ...(options.deliveryMarks !== 'log'
+              ? { doneMarks: { ttlMs: queue.kind === 'bullmq' ? REDIS_DELIVERED_TTL_MS : DELIVERED_TTL_MS } }
+              : {}),
           },
         );
       }

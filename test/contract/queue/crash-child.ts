@@ -2,6 +2,8 @@
  * Run by the contract suite as a separate process: enqueues two jobs of one key, starts the first,
  * says STARTED and hangs until the test kills it with SIGKILL (a crash, not a shutdown).
  * argv: bullmq <redisUrl> <prefix> <queue> | embedded <dbFile> <queue>
+ * PAKN_CHILD_MARK=1: processes with done marks, and marks the job done before saying STARTED (its
+ * effect happened; the process dies before the queue hears it finished).
  */
 import Database from 'better-sqlite3';
 import type { JobQueue } from '../../../src/domain/ports';
@@ -25,10 +27,16 @@ async function main(): Promise<void> {
   await queue.enqueue(name, 'x', { v: 'x' }, { jobId: 'crash-1', attempts: 1, rateKey: 'chat-9' });
   // Behind it in its key: must wait for crash-1's second run, then follow it.
   await queue.enqueue(name, 'x', { v: 'y' }, { jobId: 'crash-2', attempts: 1, rateKey: 'chat-9' });
-  queue.process(name, async () => {
-    process.stdout.write('STARTED\n');
-    await new Promise(() => undefined);
-  });
+  const mark = process.env.PAKN_CHILD_MARK === '1';
+  queue.process(
+    name,
+    async (job) => {
+      if (mark) await job.markDone!();
+      process.stdout.write('STARTED\n');
+      await new Promise(() => undefined);
+    },
+    mark ? { doneMarks: { ttlMs: 60_000 } } : {},
+  );
 }
 
 main().catch((err) => {

@@ -417,14 +417,12 @@ export function queueContract(kind: string, makeHarness: () => Promise<QueueHarn
       expect(seen.sort()).toEqual(['left-1', 'left-2', 'left-3']);
     });
 
-    it('a job whose process was killed mid-run is run again by another instance, still first of its key', async () => {
-      const name = qname();
+    /** Runs crash-child.ts on `name` until its first job has started, then kills it (SIGKILL). */
+    async function crashChild(name: string, env: Record<string, string> = {}): Promise<void> {
       const child = spawn(
         process.execPath,
         ['--import', 'tsx', join(__dirname, 'crash-child.ts'), ...harness.childArgs(), name],
-        {
-          stdio: ['ignore', 'pipe', 'inherit'],
-        },
+        { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
       );
       let out = '';
       child.stdout.on('data', (b: Buffer) => (out += b.toString()));
@@ -434,6 +432,37 @@ export function queueContract(kind: string, makeHarness: () => Promise<QueueHarn
         child.kill('SIGKILL');
       }
       await new Promise((r) => child.once('exit', r));
+    }
+
+    it('offers markDone only with doneMarks', async () => {
+      const q = fresh();
+      const plain = qname();
+      const marked = qname();
+      const seen: JobInfo[] = [];
+      q.process(plain, async (job) => void seen.push(job));
+      q.process(marked, async (job) => void seen.push(job), { doneMarks: { ttlMs: 60_000 } });
+      await q.enqueue(plain, 'x', {}, { jobId: 'p1' });
+      await q.enqueue(marked, 'x', {}, { jobId: 'm1' });
+      await waitFor(() => seen.length === 2, 10_000, 'both jobs');
+      expect(seen.find((j) => j.id === 'p1')!.markDone).toBeUndefined();
+      expect(typeof seen.find((j) => j.id === 'm1')!.markDone).toBe('function');
+    });
+
+    it('a job marked done whose process died before it finished is completed without running again; its key goes on', async () => {
+      const name = qname();
+      await crashChild(name, { PAKN_CHILD_MARK: '1' });
+      const q = fresh({ fastRecovery: true });
+      const seen: string[] = [];
+      q.process(name, async (job) => void seen.push(job.id), { doneMarks: { ttlMs: 60_000 } });
+      await waitFor(() => seen.length === 1, 20_000, 'the next job of the key');
+      await waitFor(async () => (await q.counts(name)).completed === 2, 5000, 'both completed');
+      expect(seen).toEqual(['crash-2']);
+      expect(await q.counts(name)).toMatchObject({ waiting: 0, active: 0, delayed: 0, dead: 0 });
+    });
+
+    it('a job whose process was killed mid-run is run again by another instance, still first of its key', async () => {
+      const name = qname();
+      await crashChild(name);
       const q = fresh({ fastRecovery: true });
       const seen: JobInfo[] = [];
       q.process(name, async (job) => {
@@ -443,6 +472,16 @@ export function queueContract(kind: string, makeHarness: () => Promise<QueueHarn
       expect(seen.map((j) => j.id)).toEqual(['crash-1', 'crash-2']);
       expect(seen[0]).toMatchObject({ data: { v: 'x' }, rateKey: 'chat-9' });
       await waitFor(async () => (await q.counts(name)).completed === 2, 5000, 'completed');
+    });
+
+    it('a job killed mid-run before its mark runs again with done marks on', async () => {
+      const name = qname();
+      await crashChild(name);
+      const q = fresh({ fastRecovery: true });
+      const seen: string[] = [];
+      q.process(name, async (job) => void seen.push(job.id), { doneMarks: { ttlMs: 60_000 } });
+      await waitFor(() => seen.length === 2, 20_000, 'recovered jobs');
+      expect(seen).toEqual(['crash-1', 'crash-2']);
     });
   });
 }

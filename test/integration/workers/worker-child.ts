@@ -3,12 +3,19 @@
  * fake server. PAKN_CRASH decides where it kills itself (SIGKILL, no cleanup, like a power cut):
  * - `before-send`: the first delivery dies before calling the Bot API;
  * - `after-mark`: the first delivery dies after the send and its delivered mark, before the queue ack.
- * PAKN_LOG picks where the marks are kept: `redis` (default) or `dedupe` (the SQLite store).
+ * PAKN_LOG picks where the marks are kept: `queue` (default, as in production: the queue's done marks,
+ * checked in its per-chat gate) or `dedupe` (the delivery log in the SQLite store).
  */
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/config';
 import type { AppDeps } from '../../../src/deps';
-import { systemClock, type ChannelSender } from '../../../src/domain/ports';
+import {
+  systemClock,
+  type ChannelSender,
+  type JobHandler,
+  type JobInfo,
+  type ProcessOptions,
+} from '../../../src/domain/ports';
 import { LocalFileStore } from '../../../src/files';
 import { BullmqJobQueue } from '../../../src/jobs/bullmq/bullmq-job-queue';
 import {
@@ -33,11 +40,11 @@ const config = loadConfig({
 const stores = openSqliteStores({ file: join(dir, 'pakn.db') });
 const die = () => process.kill(process.pid, 'SIGKILL');
 
-// The delivered marks: in Redis (as with BullMQ in production) or in the store's dedupe records.
-const inner: DeliveryLog =
-  env.PAKN_LOG === 'dedupe'
-    ? new DedupeDeliveryLog(stores.dedupe)
-    : new RedisDeliveryLog('redis://127.0.0.1:6379', env.PAKN_PREFIX!);
+// The delivered marks: the queue's (as in production) or the delivery log in the store's dedupe records.
+const viaLog = env.PAKN_LOG === 'dedupe';
+const inner: DeliveryLog = viaLog
+  ? new DedupeDeliveryLog(stores.dedupe)
+  : new RedisDeliveryLog('redis://127.0.0.1:6379', env.PAKN_PREFIX!);
 const deliveryLog: DeliveryLog = {
   wasDelivered: (id) => inner.wasDelivered(id),
   async markDelivered(id) {
@@ -61,11 +68,30 @@ const queue = new BullmqJobQueue({
   lockDurationMs: 2000,
   stalledIntervalMs: 1000,
 });
+// With the queue's marks: die right after a delivery's mark is written, before the handler returns.
+const process_ = queue.process.bind(queue);
+queue.process = <T>(name: string, handler: JobHandler<T>, options?: ProcessOptions) =>
+  process_<T>(
+    name,
+    async (job: JobInfo<T>) =>
+      handler(
+        job.markDone
+          ? {
+              ...job,
+              async markDone() {
+                await job.markDone!();
+                if (crash === 'after-mark') die();
+              },
+            }
+          : job,
+      ),
+    options,
+  );
 const deps: AppDeps = { config, stores, files, queue, logger: createLogger('silent'), clock: systemClock };
 
 void startWorkers(
   { ...deps, senders: { telegram: sender } },
-  { deadlines: { enabled: false }, backoffMs: 200, attempts: 3, deliveryLog },
+  { deadlines: { enabled: false }, backoffMs: 200, attempts: 3, deliveryLog, deliveryMarks: viaLog ? 'log' : 'queue' },
 ).then(() => {
   process.stdout.write('ready\n');
 });
