@@ -72,7 +72,7 @@ describe('SQLite WAL checkpointer', () => {
       await new Promise((r) => setImmediate(r));
     }
     // Frames in the WAL since it last started over (the file itself is kept up to journal_size_limit).
-    const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>;
+    const { log } = (db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]!;
     // Well over 512 pages were written; the WAL holds a few hundred of them, not all.
     expect(n).toBeGreaterThan(8 * 512);
     expect(log).toBeLessThan(3 * 512);
