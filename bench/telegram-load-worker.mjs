@@ -1,37 +1,9 @@
-// Load generator and fake Bot API for bench/telegram-bench.ts, in a worker thread so that the app under
-// test has the main thread to itself. Plain JS: worker threads do not go through the TS loader.
+// Load generator (Telegram sending updates) for bench/telegram-bench.ts, in a worker thread so that the app
+// under test has the main thread to itself; the fake Bot API that receives the replies is in a thread of its
+// own (telegram-fake-api.mjs). Plain JS: worker threads do not go through the TS loader.
 import { parentPort } from 'node:worker_threads';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-
-let replies = 0;
-const lastText = new Map();
-/**
- * End-to-end measurement (open loop): per chat, the updates sent whose reply has not reached this fake
- * Bot API yet, oldest first. Replies to one chat arrive in order and a mid-dialog text step gets exactly
- * one reply, so the next reply for a chat answers its oldest waiting update.
- */
-let awaiting = null;
-const api = http.createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    replies++;
-    try {
-      const p = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      if (p.chat_id !== undefined) {
-        lastText.set(String(p.chat_id), String(p.text));
-        awaiting?.get(String(p.chat_id))?.shift()?.();
-      }
-    } catch {
-      /* not JSON: ignored */
-    }
-    const body = '{"ok":true,"result":{"message_id":1,"date":0,"chat":{"id":1,"type":"private"},"text":"x"}}';
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-    res.end(body);
-  });
-});
-api.keepAliveTimeout = 60_000;
 
 let target;
 // At most 100 connections, as Telegram itself: setWebhook's max_connections is 1–100 (default 40). Updates
@@ -99,76 +71,42 @@ function summary(lat, errors, elapsedMs) {
 }
 
 /**
- * Fixed arrival rate, whatever the server does; latency counted from the scheduled send time. With
- * `endToEnd`, an update is done when both its webhook call has been answered and its reply has reached
- * the fake Bot API (the webhook answers once the turn ran and its state is saved; the reply goes out after,
- * through the outbox); a reply still missing `graceMs` after the last send counts as an error.
+ * Fixed arrival rate, whatever the server does; latency counted from the scheduled send time. Returns the
+ * webhook-only summary and, per update, its scheduled time, the time its webhook call was answered (ms since
+ * the epoch, comparable with the fake Bot API's thread) and whether it succeeded: the bench matches them
+ * with the replies' arrival times for the end-to-end figure.
  */
 function openLoop(spec) {
   const total = Math.floor((spec.rate * spec.durationMs) / 1000);
-  const lat = new Float64Array(total);
   const webhookLat = new Float64Array(total);
+  const scheduledAt = new Float64Array(total);
+  const answeredAt = new Float64Array(total);
+  const ok = new Uint8Array(total);
   let errors = 0;
-  let missing = 0;
   let done = 0;
   let i = 0;
   const t0 = performance.now() + 2;
-  if (spec.endToEnd) awaiting = new Map();
+  const origin = performance.timeOrigin;
   return new Promise((resolve) => {
-    const finish = () => {
-      awaiting = null;
-      const r = summary(lat, errors, performance.now() - t0);
-      const w = summary(webhookLat, 0, 1);
-      resolve({ ...r, missing, webhookP50: w.p50, webhookP99: w.p99 });
-    };
-    const complete = () => {
-      if (++done === total) finish();
-    };
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - t0) * spec.rate) / 1000) + 1);
       while (i < due) {
         const k = i++;
         const scheduled = t0 + (k * 1000) / spec.rate;
-        let parts = spec.endToEnd ? 2 : 1;
-        const part = () => {
-          if (--parts === 0) {
-            lat[k] = performance.now() - scheduled;
-            complete();
-          }
-        };
-        if (spec.endToEnd) {
-          const chat = String(spec.chats[k % spec.chats.length]);
-          let q = awaiting.get(chat);
-          if (!q) awaiting.set(chat, (q = []));
-          q.push(part);
-        }
+        scheduledAt[k] = origin + scheduled;
         void send(spec, k).then((code) => {
-          webhookLat[k] = performance.now() - scheduled;
-          if (code !== 200) {
-            errors++;
-            // No reply will come for a refused update: it is done (as an error) now.
-            if (spec.endToEnd) {
-              const q = awaiting?.get(String(spec.chats[k % spec.chats.length]));
-              const at = q ? q.indexOf(part) : -1;
-              if (at >= 0) q.splice(at, 1);
-              parts = 1;
-            }
+          const t = performance.now();
+          webhookLat[k] = t - scheduled;
+          answeredAt[k] = origin + t;
+          if (code === 200) ok[k] = 1;
+          else errors++;
+          if (++done === total) {
+            const w = summary(webhookLat, errors, t - t0);
+            resolve({ ...w, scheduledAt, answeredAt, ok });
           }
-          part();
         });
       }
       if (i < total) setTimeout(tick, 1);
-      else if (spec.endToEnd)
-        setTimeout(() => {
-          if (done === total || !awaiting) return;
-          // Replies that never came: counted as errors at the grace limit.
-          for (const q of awaiting.values())
-            for (const p of q.splice(0)) {
-              missing++;
-              errors++;
-              p();
-            }
-        }, spec.graceMs ?? 5000);
     };
     tick();
   });
@@ -203,16 +141,10 @@ parentPort.on('message', async (msg) => {
     parentPort.postMessage({ id: msg.id, result: await openLoop(msg.spec) });
   } else if (msg.type === 'closed') {
     parentPort.postMessage({ id: msg.id, result: await closedLoop(msg.spec) });
-  } else if (msg.type === 'replies') {
-    parentPort.postMessage({
-      id: msg.id,
-      result: { replies, lastText: msg.chats ? msg.chats.map((c) => lastText.get(String(c)) ?? null) : [] },
-    });
   } else if (msg.type === 'stop') {
     agent.destroy();
-    api.closeAllConnections();
-    api.close(() => parentPort.postMessage({ id: msg.id }));
+    parentPort.postMessage({ id: msg.id });
   }
 });
 
-api.listen(0, '127.0.0.1', () => parentPort.postMessage({ type: 'ready', port: api.address().port }));
+parentPort.postMessage({ type: 'ready' });
