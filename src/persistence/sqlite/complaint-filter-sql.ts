@@ -24,6 +24,11 @@ export interface FilterSql {
    * search page can walk the word index itself (`complaints_fts f` joined to `complaints c`).
    */
   search?: { match: string; rest: string; restParams: unknown[] };
+  /**
+   * With a coordinator (and no search): the agency, and the clause and parameters of every other field, so
+   * a page can walk `complaint_coordinators cc` (keyed agency, created_at, code) in list order.
+   */
+  coordinated?: { agency: string; rest: string; restParams: unknown[] };
 }
 
 // Statuses are our own constants, not input; they are inlined so the partial index on open PAKN applies.
@@ -72,11 +77,6 @@ export function filterSql(f: ComplaintFilter): FilterSql {
     );
     params.push(f.involving, f.involving);
   }
-  if (f.coordinator !== undefined) {
-    // A unit coordinates on few PAKN: their ids come from the table's primary key (agency, complaint_id).
-    clauses.push('c.id IN (SELECT complaint_id FROM complaint_coordinators WHERE agency = ?)');
-    params.push(f.coordinator);
-  }
   if (f.status !== undefined) {
     inList(clauses, params, 'c.status', f.status);
     ownerStatusClauses++;
@@ -114,6 +114,17 @@ export function filterSql(f: ComplaintFilter): FilterSql {
     clauses.push('c.published = ?');
     params.push(f.published ? 1 : 0);
   }
+  let coordinated: FilterSql['coordinated'];
+  if (f.coordinator !== undefined) {
+    // Next to last, so that the clauses before it are the rest of the filter for a coordinator page.
+    coordinated = {
+      agency: f.coordinator,
+      rest: clauses.length ? clauses.join(' AND ') : '1',
+      restParams: [...params],
+    };
+    clauses.push('c.id IN (SELECT complaint_id FROM complaint_coordinators WHERE agency = ?)');
+    params.push(f.coordinator);
+  }
   let search: FilterSql['search'];
   // Last, so that the clauses before it are the rest of the filter.
   if (f.q !== undefined) {
@@ -133,5 +144,6 @@ export function filterSql(f: ComplaintFilter): FilterSql {
     ownerStatusOnly: ownerStatusClauses === clauses.length,
     usesSearch,
     ...(search ? { search } : {}),
+    ...(coordinated && !search ? { coordinated } : {}),
   };
 }

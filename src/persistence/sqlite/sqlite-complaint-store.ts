@@ -170,7 +170,7 @@ export class SqliteComplaintStore implements ComplaintStore {
     this.insertFts = db.prepare('INSERT INTO complaints_fts (rowid, text) VALUES (?, ?)');
     this.deleteFts = db.prepare('DELETE FROM complaints_fts WHERE rowid = ?');
     this.insertCoordinator = db.prepare(
-      'INSERT OR IGNORE INTO complaint_coordinators (agency, complaint_id) VALUES (?, ?)',
+      'INSERT OR IGNORE INTO complaint_coordinators (agency, created_at, code, complaint_id) VALUES (?, ?, ?, ?)',
     );
     this.deleteCoordinators = db.prepare('DELETE FROM complaint_coordinators WHERE complaint_id = ?');
     this.insertEvent = db.prepare('INSERT INTO outbox (id, code, type, at, data) VALUES (?, ?, ?, ?, ?)');
@@ -215,7 +215,8 @@ export class SqliteComplaintStore implements ComplaintStore {
         this.updateDoc.run(toDoc(next), row.id);
         if (change.coordinators !== undefined) {
           this.deleteCoordinators.run(row.id);
-          for (const agency of next.coordinators) this.insertCoordinator.run(agency, row.id);
+          for (const agency of next.coordinators)
+            this.insertCoordinator.run(agency, next.createdAt.getTime(), next.code, row.id);
         }
         if (change.title !== undefined || change.content !== undefined) {
           this.deleteFts.run(row.id);
@@ -320,7 +321,8 @@ export class SqliteComplaintStore implements ComplaintStore {
     const id = this.insertRow.run(toColumns(c)).lastInsertRowid;
     this.insertDoc.run(id, toDoc(c));
     if (search) this.insertFts.run(id, foldSearchText(searchText(c.title, c.content)));
-    for (const agency of c.coordinators) this.insertCoordinator.run(agency, id);
+    for (const agency of c.coordinators)
+      this.insertCoordinator.run(agency, c.createdAt.getTime(), c.code, id);
     for (const e of events) this.writeEvent(e);
   }
 
@@ -400,6 +402,7 @@ export class SqliteComplaintStore implements ComplaintStore {
     const f = filterSql(filter);
     if (f.search) return this.searchPage(f.search, limit, offset, page.cursor);
     const cursor = page.cursor !== undefined ? decodeCursor(page.cursor) : undefined;
+    if (f.coordinated) return this.coordinatedPage(f.coordinated, limit, offset, cursor);
     const after = cursor ? ' AND (c.created_at, c.code) < (?, ?)' : '';
     const afterParams = cursor ?? [];
     // Pick the page's ids from an index first (sorting index entries, not rows, when the order does
@@ -417,6 +420,38 @@ export class SqliteComplaintStore implements ComplaintStore {
     const total = this.stmt(countSql)
       .pluck()
       .get(...f.params) as number;
+    const more = rows.length > limit;
+    const items = (more ? rows.slice(0, limit) : rows).map(summaryFromRow);
+    const last = items[items.length - 1];
+    const result: Page<ComplaintSummary> = { items, total };
+    if (more && last) result.nextCursor = encodeCursor(last.createdAt.getTime(), last.code);
+    return result;
+  }
+
+  /**
+   * A page of what one agency coordinates: `complaint_coordinators` is keyed (agency, created_at, code), so
+   * the walk is in list order and stops at the page's end (CROSS JOIN keeps it the outer loop); with no
+   * other filter the total is an index-only count.
+   */
+  private coordinatedPage(
+    co: NonNullable<FilterSql['coordinated']>,
+    limit: number,
+    offset: number,
+    cursor: [number, string] | undefined,
+  ): Page<ComplaintSummary> {
+    const after = cursor ? ' AND (cc.created_at, cc.code) < (?, ?)' : '';
+    const walk = `FROM complaint_coordinators cc CROSS JOIN complaints c ON c.id = cc.complaint_id
+       WHERE cc.agency = ? AND ${co.rest}`;
+    const rows = this.stmt(
+      `SELECT ${SUMMARY_COLUMNS} ${walk}${after} ORDER BY cc.created_at DESC, cc.code DESC LIMIT ? OFFSET ?`,
+    ).all(co.agency, ...co.restParams, ...(cursor ?? []), limit + 1, offset) as SummaryRow[];
+    const total = (
+      co.rest === '1'
+        ? this.stmt('SELECT count(*) FROM complaint_coordinators WHERE agency = ?').pluck().get(co.agency)
+        : this.stmt(`SELECT count(*) ${walk}`)
+            .pluck()
+            .get(co.agency, ...co.restParams)
+    ) as number;
     const more = rows.length > limit;
     const items = (more ? rows.slice(0, limit) : rows).map(summaryFromRow);
     const last = items[items.length - 1];

@@ -523,6 +523,52 @@ export function complaintStoreContract(factory: StoreFactory): void {
         expect(seen).toEqual(listOrder(mine));
       });
 
+      it("a coordinator's pages come in list order (by creation time, not by storing order), by cursor or offset, with the total", async () => {
+        // Stored newest first, so storing order is the reverse of list order; five per timestamp for ties.
+        const made = await Promise.all(
+          Array.from({ length: 13 }, (_, i) =>
+            store().create(draft({ owner: 'btc', createdAt: at(DAY - Math.floor(i / 5) * HOUR) })),
+          ),
+        );
+        const coordinated: Complaint[] = [];
+        for (const [i, c] of made.entries()) {
+          if (i === 12) continue; // one the unit does not coordinate
+          coordinated.push(
+            await store().update(c.code, c.version, {
+              coordinators: ['btc.tchq', 'btc.kbnn'],
+              at: at(2 * DAY),
+            }),
+          );
+        }
+        const expected = listOrder(coordinated);
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store().list({ coordinator: 'btc.tchq' }, { limit: 5, cursor });
+          expect(page.total).toBe(12);
+          seen.push(...codesOf(page.items));
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(seen).toEqual(expected);
+        const second = await store().list({ coordinator: 'btc.tchq' }, { limit: 5, offset: 5 });
+        expect(codesOf(second.items)).toEqual(expected.slice(5, 10));
+        // With another filter: the total and the page count only the PAKN that pass it.
+        const moved = await store().update(coordinated[3]!.code, coordinated[3]!.version, {
+          status: 'processing',
+          at: at(3 * DAY),
+        });
+        const processing = await store().list(
+          { coordinator: 'btc.tchq', status: ['processing'] },
+          { limit: 5 },
+        );
+        expect(processing.total).toBe(1);
+        expect(codesOf(processing.items)).toEqual([moved.code]);
+        // A later forward that replaces the coordinators takes the PAKN out of the unit's list.
+        await store().update(moved.code, moved.version, { coordinators: ['btc.kbnn'], at: at(4 * DAY) });
+        expect((await store().list({ coordinator: 'btc.tchq' }, { limit: 50 })).total).toBe(11);
+        expect((await store().list({ coordinator: 'btc.kbnn' }, { limit: 50 })).total).toBe(12);
+      });
+
       it('cursor and offset paging under a search keep the total of all matches', async () => {
         const hits = await Promise.all(
           Array.from({ length: 9 }, (_, i) =>
