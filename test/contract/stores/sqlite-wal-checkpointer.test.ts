@@ -46,15 +46,15 @@ describe('SQLite WAL checkpointer', () => {
     expect(c.active).toBe(true);
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     burst(db);
-    await sleep(150);
+    await sleep(300);
     const afterOne = walBytes();
     for (let i = 0; i < 8; i++) {
       burst(db);
-      await sleep(150);
+      await sleep(300);
     }
-    // Each burst starts the WAL over once the worker has copied it: the file stays about one burst long
-    // (nine bursts without a checkpoint would be nine times as long).
-    expect(walBytes()).toBeLessThanOrEqual(afterOne * 1.5);
+    // Each burst starts the WAL over once the worker has copied it: the file stays about one burst long,
+    // two or three when a checkpoint on a busy machine is late (nine bursts without one: nine times).
+    expect(walBytes()).toBeLessThanOrEqual(afterOne * 3);
     expect(db.prepare('SELECT count(*) FROM blob').pluck().get()).toBe(9 * 64);
   });
 
@@ -75,7 +75,7 @@ describe('SQLite WAL checkpointer', () => {
     const { log } = (db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]!;
     // Well over 512 pages were written; the WAL holds a few hundred of them, not all.
     expect(n).toBeGreaterThan(8 * 512);
-    expect(log).toBeLessThan(3 * 512);
+    expect(log).toBeLessThan(4 * 512);
   });
 
   it('without it, the same bursts grow the WAL (the test above can fail)', async () => {
