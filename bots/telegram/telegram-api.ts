@@ -61,7 +61,7 @@ export class TelegramApi {
    */
   postJson<T>(method: string, payload: Record<string, unknown>, timeoutMs = this.timeoutMs): Promise<T> {
     const body = JSON.stringify(payload);
-    const root = (this.root ??= rootOf(this.config.apiRoot));
+    const root = (this.root ??= rootOf(this.config.apiRoot, this.config.botToken));
     const https_ = root.https;
     return new Promise<T>((resolve, reject) => {
       let settled = false;
@@ -75,10 +75,19 @@ export class TelegramApi {
       const req = (https_ ? https : http).request({
         host: root.host,
         port: root.port,
-        path: `${root.path}/bot${this.config.botToken}/${method}`,
+        path: root.prefix + method,
         method: 'POST',
         agent: https_ ? KEEP_ALIVE.https : KEEP_ALIVE.http,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        // Raw header pairs: node writes them as given instead of validating and storing each through
+        // setHeader (and adds no Host of its own then, so it is ours, precomputed).
+        headers: [
+          'Host',
+          root.hostHeader,
+          'Content-Type',
+          'application/json',
+          'Content-Length',
+          String(Buffer.byteLength(body)),
+        ],
       });
       const timer = setTimeout(() => {
         // No message: the URL carries the token.
@@ -102,7 +111,8 @@ export class TelegramApi {
             parameters?: object;
           };
           try {
-            data = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof data;
+            const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+            data = JSON.parse(raw.toString('utf8')) as typeof data;
           } catch {
             // Not the Bot API answering (a proxy's error page): as telegraf's invalid-json, worth retrying.
             return fail({ name: 'FetchError', type: 'invalid-json' });
@@ -175,11 +185,13 @@ interface ApiRoot {
   https: boolean;
   host: string;
   port: number;
-  /** Path prefix of the root, without a trailing slash ('' for a bare host). */
-  path: string;
+  /** The Host header's value (as node would write it: the port only when not the default). */
+  hostHeader: string;
+  /** Request path up to the method name: the root's path, then `/bot<token>/`. Holds the token. */
+  prefix: string;
 }
 
-function rootOf(apiRoot: string): ApiRoot {
+function rootOf(apiRoot: string, token: string): ApiRoot {
   const u = new URL(apiRoot);
   const https_ = u.protocol === 'https:';
   return {
@@ -187,6 +199,7 @@ function rootOf(apiRoot: string): ApiRoot {
     // node:http wants an IPv6 literal without its brackets.
     host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: u.port ? Number(u.port) : https_ ? 443 : 80,
-    path: u.pathname.replace(/\/+$/, ''),
+    hostHeader: u.host,
+    prefix: `${u.pathname.replace(/\/+$/, '')}/bot${token}/`,
   };
 }
