@@ -58,7 +58,9 @@ const tick = () => {
       // Under steady writes a passive checkpoint never catches the last commit, so the WAL is never started
       // over: once it is long, one RESTART (waits for the writer between two commits, then holds new ones
       // back while it copies the little left and fsyncs) starts it over.
-      db.pragma('busy_timeout = 1000');
+      // RESTART holds the write lock while it waits for readers: a short wait, so that a long reader (another
+      // process's report) cannot hold the app's commits back for long; a busy RESTART is retried next tick.
+      db.pragma('busy_timeout = 100');
       try {
         db.pragma('wal_checkpoint(RESTART)');
       } finally {
