@@ -51,21 +51,30 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 0');
 let timer;
+let restartAfter = 0;
+let backoffMs = 1000;
 const tick = () => {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (r && r.log >= workerData.restartPages) {
-      // Under steady writes a passive checkpoint never catches the last commit, so the WAL is never started
-      // over: once it is long, one RESTART (waits for the writer between two commits, then holds new ones
-      // back while it copies the little left and fsyncs) starts it over.
-      // RESTART holds the write lock while it waits for readers: a short wait, so that a long reader (another
-      // process's report) cannot hold the app's commits back for long; a busy RESTART is retried next tick.
+    // Under steady writes a passive checkpoint never catches the last commit, so the WAL is never started
+    // over: once it is long, one RESTART (waits for the writer between two commits, then holds new ones
+    // back while it copies the little left and fsyncs) starts it over. Only when the passive one kept up
+    // (what it left is what was written meanwhile): far behind means a reader holds an old snapshot, and
+    // RESTART would hold the app's commits back while waiting for it (it keeps the write lock meanwhile).
+    // A RESTART that found readers anyway backs off (1 s, doubling up to a minute).
+    const keptUp = r && r.log - r.checkpointed < workerData.restartPages / 4;
+    if (keptUp && r.log >= workerData.restartPages && Date.now() >= restartAfter) {
       db.pragma('busy_timeout = 100');
+      let busy = 1;
       try {
-        db.pragma('wal_checkpoint(RESTART)');
+        busy = db.pragma('wal_checkpoint(RESTART)')[0].busy;
       } finally {
         db.pragma('busy_timeout = 0');
       }
+      if (busy) {
+        restartAfter = Date.now() + backoffMs;
+        backoffMs = Math.min(backoffMs * 2, 60000);
+      } else backoffMs = 1000;
     }
   } catch (err) {
     // SQLITE_BUSY/LOCKED: another checkpoint is running (e.g. a close); the next tick tries again.
