@@ -97,12 +97,13 @@ describe('SQLite WAL checkpointer', () => {
       const t = performance.now();
       insert.run(Buffer.alloc(4000, n++ % 256));
       const ms = performance.now() - t;
-      if (ms > 20) held += ms;
+      if (ms > 50) held += ms; // a RESTART waiting for the reader holds a commit ~100 ms
       await new Promise((r) => setImmediate(r));
     }
     reader.exec('COMMIT');
-    // A RESTART waiting for the reader would keep the write lock: most of the second held back.
-    expect(held).toBeLessThan(150);
+    // A RESTART waiting for the reader would keep the write lock: most of the second held back (838 ms
+    // measured); a loaded machine's own stalls stay well under this bound.
+    expect(held).toBeLessThan(300);
     expect(n).toBeGreaterThan(200);
   });
 
