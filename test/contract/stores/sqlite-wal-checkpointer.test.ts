@@ -53,8 +53,8 @@ describe('SQLite WAL checkpointer', () => {
       await sleep(300);
     }
     // Each burst starts the WAL over once the worker has copied it: the file stays about one burst long,
-    // two or three when a checkpoint on a busy machine is late (nine bursts without one: nine times).
-    expect(walBytes()).toBeLessThanOrEqual(afterOne * 3);
+    // a few when a checkpoint on a busy machine is late (nine bursts without one: nine times).
+    expect(walBytes()).toBeLessThanOrEqual(afterOne * 5);
     expect(db.prepare('SELECT count(*) FROM blob').pluck().get()).toBe(9 * 64);
   });
 
@@ -73,9 +73,10 @@ describe('SQLite WAL checkpointer', () => {
     }
     // Frames in the WAL since it last started over (the file itself is kept up to journal_size_limit).
     const { log } = (db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]!;
-    // Well over 512 pages were written; the WAL holds a few hundred of them, not all.
+    // Well over 512 pages were written; the WAL holds a part of them, not all (without the RESTART it holds
+    // every page written: one per commit). Relative to what was written, so a slow machine cannot fail it.
     expect(n).toBeGreaterThan(8 * 512);
-    expect(log).toBeLessThan(4 * 512);
+    expect(log).toBeLessThan(n / 2);
   });
 
   it("does not hold the app's commits back while another connection keeps an old snapshot open", async () => {
@@ -103,7 +104,7 @@ describe('SQLite WAL checkpointer', () => {
     reader.exec('COMMIT');
     // A RESTART waiting for the reader would keep the write lock: most of the second held back (838 ms
     // measured); a loaded machine's own stalls stay well under this bound.
-    expect(held).toBeLessThan(300);
+    expect(held).toBeLessThan(500);
     expect(n).toBeGreaterThan(200);
   });
 
