@@ -12,7 +12,6 @@ import { SqliteAgencyStore } from './sqlite-agency-store';
 import { SqliteComplaintStore } from './sqlite-complaint-store';
 import { SqliteConversationStorage } from './sqlite-conversation-storage';
 import { SqliteInboundDedupe } from './sqlite-inbound-dedupe';
-import { startWalCheckpointer } from './wal-checkpointer';
 
 export { runMigrations, type Migration } from './migrations';
 export { SqliteComplaintStore } from './sqlite-complaint-store';
@@ -28,11 +27,6 @@ export interface SqliteStoresOptions {
   generateCode?: () => TrackingCode;
   /** How long a writer waits for another process's lock before SQLITE_BUSY. Default 5000 ms. */
   busyTimeoutMs?: number;
-  /**
-   * WAL checkpoints from a worker thread (default true; see wal-checkpointer.ts). False keeps SQLite's
-   * automatic checkpoint inside the commits of this connection.
-   */
-  checkpointInWorker?: boolean;
 }
 
 export interface SqliteStores extends Stores {
@@ -48,8 +42,7 @@ export interface SqliteStores extends Stores {
  * Durability: WAL. PAKN creates and changes commit with synchronous=FULL (see `durably`): the WAL is
  * fsynced before a code is shown, so the PAKN survives a power cut, not only a process crash. Everything
  * else (conversation state, dedupe records, jobs) commits with NORMAL, which a later FULL commit makes
- * durable too. Group commit in the complaint store keeps creates fast despite the fsync. WAL checkpoints
- * (which fsync the database) run in a worker thread, not inside a commit on the event loop.
+ * durable too. Group commit in the complaint store keeps creates fast despite the fsync.
  */
 export function openSqliteStores(options: SqliteStoresOptions): SqliteStores {
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -71,10 +64,6 @@ export function openSqliteStores(options: SqliteStoresOptions): SqliteStores {
     throw err;
   }
 
-  const checkpointer =
-    options.checkpointInWorker === false
-      ? undefined
-      : startWalCheckpointer(db, options.file, { logger: options.logger });
   const clock = options.clock ?? systemClock;
   const complaints = new SqliteComplaintStore(db, {
     generateCode: options.generateCode,
@@ -92,7 +81,6 @@ export function openSqliteStores(options: SqliteStoresOptions): SqliteStores {
       db.prepare('SELECT 1').get();
     },
     async close() {
-      await checkpointer?.stop();
       if (!db.open) return;
       try {
         db.pragma('optimize');
