@@ -101,6 +101,16 @@ function badCursor(): never {
   throw new ValidationError('errors.bad_request', { field: 'cursor' });
 }
 
+/** A list page from up to `limit + 1` rows in list order: the extra row only tells that a next page exists. */
+function listPage(rows: SummaryRow[], limit: number, total: number): Page<ComplaintSummary> {
+  const more = rows.length > limit;
+  const items = (more ? rows.slice(0, limit) : rows).map(summaryFromRow);
+  const last = items[items.length - 1];
+  const result: Page<ComplaintSummary> = { items, total };
+  if (more && last) result.nextCursor = encodeCursor(last.createdAt.getTime(), last.code);
+  return result;
+}
+
 function decodeCursor(cursor: string): [number, string] {
   const v = cursorParts(cursor);
   if (v?.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string')
@@ -420,12 +430,7 @@ export class SqliteComplaintStore implements ComplaintStore {
     const total = this.stmt(countSql)
       .pluck()
       .get(...f.params) as number;
-    const more = rows.length > limit;
-    const items = (more ? rows.slice(0, limit) : rows).map(summaryFromRow);
-    const last = items[items.length - 1];
-    const result: Page<ComplaintSummary> = { items, total };
-    if (more && last) result.nextCursor = encodeCursor(last.createdAt.getTime(), last.code);
-    return result;
+    return listPage(rows, limit, total);
   }
 
   /**
@@ -452,12 +457,7 @@ export class SqliteComplaintStore implements ComplaintStore {
             .pluck()
             .get(co.agency, ...co.restParams)
     ) as number;
-    const more = rows.length > limit;
-    const items = (more ? rows.slice(0, limit) : rows).map(summaryFromRow);
-    const last = items[items.length - 1];
-    const result: Page<ComplaintSummary> = { items, total };
-    if (more && last) result.nextCursor = encodeCursor(last.createdAt.getTime(), last.code);
-    return result;
+    return listPage(rows, limit, total);
   }
 
   /**
