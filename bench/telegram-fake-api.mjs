@@ -3,28 +3,18 @@
 // updates and its receiving of replies are different machines). Plain JS: worker threads do not go through
 // the TS loader.
 //
-// HTTP/1.1 spoken directly over `net` (keep-alive, Content-Length bodies, pipelined requests), as
-// bench/delivery-fake-bot.mjs: node:http's server cost about as much CPU per message as the client side we
-// measure. The app's client is unchanged: a full HTTP request through its own stack, answered with a
-// well-formed response. Keeps, per chat, the arrival times of replies (ms since the epoch, from
-// performance.timeOrigin, comparable across threads) and the last text, for the end-to-end latencies.
+// The HTTP side is bench/fake-bot-api-server.mjs, shared with bench/delivery-fake-bot.mjs. Keeps, per chat,
+// the arrival times of replies (ms since the epoch, from performance.timeOrigin, comparable across threads)
+// and the last text, for the end-to-end latencies.
 import { parentPort } from 'node:worker_threads';
-import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { serveFakeBotApi } from './fake-bot-api-server.mjs';
 
 let replies = 0;
 /** chat id → arrival times of its replies since the last reset. */
 let arrivals = new Map();
 const lastText = new Map();
-let nextId = 1;
-const HEAD_END = Buffer.from('\r\n\r\n');
-const LENGTH = /\r\ncontent-length:\s*(\d+)/i;
 const now = () => performance.timeOrigin + performance.now();
-
-function answer() {
-  const body = `{"ok":true,"result":{"message_id":${nextId++},"date":0,"chat":{"id":1,"type":"private"},"text":"x"}}`;
-  return `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: keep-alive\r\nKeep-Alive: timeout=60\r\n\r\n${body}`;
-}
 
 function record(body) {
   replies++;
@@ -42,31 +32,10 @@ function record(body) {
   }
 }
 
-const sockets = new Set();
-const server = net.createServer((socket) => {
-  sockets.add(socket);
-  socket.on('close', () => sockets.delete(socket));
-  socket.setNoDelay(true);
-  let buf = Buffer.alloc(0);
-  socket.on('data', (chunk) => {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    let out = '';
-    for (;;) {
-      const end = buf.indexOf(HEAD_END);
-      if (end < 0) break;
-      const head = buf.toString('latin1', 0, end);
-      const len = Number(LENGTH.exec(head)?.[1] ?? 0);
-      const total = end + 4 + len;
-      if (buf.length < total) break;
-      record(buf.toString('utf8', end + 4, total));
-      buf = buf.subarray(total);
-      out += answer();
-    }
-    if (out) socket.write(out);
-  });
-  socket.on('error', () => undefined);
-});
-server.listen(0, '127.0.0.1', () => parentPort.postMessage({ type: 'ready', port: server.address().port }));
+const server = serveFakeBotApi(
+  (buf, start, end) => record(buf.toString('utf8', start, end)),
+  (port) => parentPort.postMessage({ type: 'ready', port }),
+);
 
 let elu = performance.eventLoopUtilization();
 parentPort.on('message', (m) => {
@@ -88,6 +57,5 @@ parentPort.on('message', (m) => {
     parentPort.postMessage({ id: m.id, result: { busyMs: d.active } });
   } else if (m.type === 'stop') {
     server.close(() => parentPort.postMessage({ id: m.id }));
-    for (const s of sockets) s.destroy();
   }
 });
