@@ -36,6 +36,7 @@ import {
 import { filterSql, type FilterSql } from './complaint-filter-sql';
 import { fixedOffset, localDay } from './time-zone';
 import { durably } from './durability';
+import { StatementCache } from './statement-cache';
 import { SqliteStatsQueries } from './sqlite-stats-queries';
 
 export interface SqliteComplaintStoreOptions {
@@ -136,7 +137,7 @@ export class SqliteComplaintStore implements ComplaintStore {
   private readonly logger?: Logger;
   private readonly queued: PendingCreate[] = [];
   private flushScheduled = false;
-  private readonly cache = new Map<string, Statement>();
+  private readonly statements: StatementCache;
   /** Statistics from the per-day counters of migration 8 (sqlite-stats-queries.ts). */
   private readonly stats: SqliteStatsQueries;
 
@@ -171,6 +172,7 @@ export class SqliteComplaintStore implements ComplaintStore {
     this.generateCode = options.generateCode ?? (() => generateTrackingCode());
     this.logger = options.logger;
     this.stats = new SqliteStatsQueries(db);
+    this.statements = new StatementCache(db);
 
     this.insertRow = db.prepare(`INSERT INTO complaints
       (code, title, status, owner, owner_root, channel, category, created_at, updated_at, due_at, answered_at, published, version, phone, email)
@@ -398,12 +400,7 @@ export class SqliteComplaintStore implements ComplaintStore {
   }
 
   private stmt(sql: string): Statement {
-    let s = this.cache.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.cache.set(sql, s);
-    }
-    return s;
+    return this.statements.get(sql);
   }
 
   async list(filter: ComplaintFilter, page: PageRequest): Promise<Page<ComplaintSummary>> {

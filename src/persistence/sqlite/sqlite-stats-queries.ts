@@ -10,6 +10,7 @@ import type {
   PeriodStatsQuery,
 } from '../../domain/ports/complaint-store';
 import { OPEN_STATUSES } from '../../domain/status';
+import { StatementCache } from './statement-cache';
 
 /**
  * The statistics of the SQLite store, read from the counters of migration 8 (`stats_received`,
@@ -91,17 +92,14 @@ function dayCounts(rows: Array<{ slot: number; n: number }>): DayCount[] {
 }
 
 export class SqliteStatsQueries {
-  private readonly cache = new Map<string, Statement>();
+  private readonly statements: StatementCache;
 
-  constructor(private readonly db: Database) {}
+  constructor(db: Database) {
+    this.statements = new StatementCache(db);
+  }
 
   private stmt(sql: string): Statement {
-    let s = this.cache.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.cache.set(sql, s);
-    }
-    return s;
+    return this.statements.get(sql);
   }
 
   /**
