@@ -1,6 +1,11 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { conversationStateKey, userStateKey } from '../src/application/citizen/chat-state';
-import type { ConversationStorage, StoreItem, StoreItems } from '../src/domain/ports/conversation-storage';
+import {
+  STORED_JSON,
+  type ConversationStorage,
+  type StoreItem,
+  type StoreItems,
+} from '../src/domain/ports/conversation-storage';
 
 interface Slot {
   key: string;
@@ -54,8 +59,8 @@ export class StateBag {
     if (cached) return cached.data;
     const key = this.keyOf(ctx);
     const items = await this.storage.read([key]);
-    const { eTag, ...data } = (items[key] ?? {}) as StoreItem;
-    const slot: Slot = { key, data, eTag, json: JSON.stringify(data) };
+    const { eTag, [STORED_JSON]: stored, ...data } = (items[key] ?? {}) as StoreItem;
+    const slot: Slot = { key, data, eTag, json: stored ?? JSON.stringify(data) };
     ctx.turnState.set(this.slotKey, slot);
     return data;
   }

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Bindings, ChildLoggerOptions, Level, Logger, LogFn } from 'pino';
+import type { Bindings, ChildLoggerOptions, Level, Logger } from 'pino';
 
 /**
  * Fastify makes a child logger for every request, to bind the request id. With our redaction rules
@@ -56,11 +56,23 @@ class LazyChild {
     return this.logger.child(bindings, options);
   }
 
-  fatal: LogFn = (...args: unknown[]) => this.write('fatal', args);
-  error: LogFn = (...args: unknown[]) => this.write('error', args);
-  warn: LogFn = (...args: unknown[]) => this.write('warn', args);
-  info: LogFn = (...args: unknown[]) => this.write('info', args);
-  debug: LogFn = (...args: unknown[]) => this.write('debug', args);
-  trace: LogFn = (...args: unknown[]) => this.write('trace', args);
-  silent: LogFn = () => undefined;
+  fatal(...args: unknown[]): void {
+    this.write('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.write('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.write('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.write('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.write('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.write('trace', args);
+  }
+  silent(): void {}
 }

@@ -5,7 +5,24 @@
  */
 export interface StoreItem {
   eTag?: string;
+  [STORED_JSON]?: string;
   [key: string]: unknown;
+}
+
+/**
+ * On an item returned by `read`, the JSON the adapter parsed it from (without the eTag), when it has it:
+ * a reader that wants to tell later whether it changed the item compares against it instead of
+ * serialising the item again. Not enumerable: JSON, spreads and comparisons do not see it, so an item
+ * spread from a read one and then changed does not carry the old text (and `write` never reads it).
+ */
+export const STORED_JSON: unique symbol = Symbol('pakn.storedJson');
+
+/** A stored item from its JSON and eTag, carrying its JSON as STORED_JSON. */
+export function parseStoredItem(json: string, eTag: string): StoreItem {
+  const item = JSON.parse(json) as StoreItem;
+  item.eTag = eTag;
+  Object.defineProperty(item, STORED_JSON, { value: json, enumerable: false });
+  return item;
 }
 export type StoreItems = Record<string, StoreItem>;
 

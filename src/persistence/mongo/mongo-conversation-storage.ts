@@ -4,8 +4,8 @@ import type { Model } from 'mongoose';
 
 import {
   ETagConflictError,
+  parseStoredItem,
   type PurgeableConversationStorage,
-  type StoreItem,
   type StoreItems,
 } from '../../domain/ports/conversation-storage';
 import type { Clock } from '../../domain/ports/clock';
@@ -37,7 +37,7 @@ export class MongoConversationStorage implements PurgeableConversationStorage {
     if (wanted.length === 0) return {};
     const docs = await this.model.find({ _id: { $in: wanted } }).lean<ConversationDocument[]>();
     const out: StoreItems = {};
-    for (const d of docs) out[d._id] = { ...(JSON.parse(d.json) as StoreItem), eTag: d.eTag };
+    for (const d of docs) out[d._id] = parseStoredItem(d.json, d.eTag);
     return out;
   }
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import {
   ETagConflictError,
+  parseStoredItem,
   type PurgeableConversationStorage,
-  type StoreItem,
   type StoreItems,
 } from '../../domain/ports/conversation-storage';
 
@@ -58,7 +58,7 @@ export class SqliteConversationStorage implements PurgeableConversationStorage {
     const out: StoreItems = {};
     for (const key of keys) {
       const r = this.getStmt.get(key) as { etag: string; data: string } | undefined;
-      if (r) out[key] = { ...(JSON.parse(r.data) as StoreItem), eTag: r.etag };
+      if (r) out[key] = parseStoredItem(r.data, r.etag);
     }
     return out;
   }

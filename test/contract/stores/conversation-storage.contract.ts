@@ -1,4 +1,4 @@
-import { ETagConflictError } from '../../../src/domain/ports/conversation-storage';
+import { ETagConflictError, STORED_JSON } from '../../../src/domain/ports/conversation-storage';
 import type { StoreFactory } from './factories';
 import { describeStores } from './run-contract';
 
@@ -23,6 +23,19 @@ export function conversationStorageContract(factory: StoreFactory): void {
       expect(typeof eTag).toBe('string');
       expect(eTag).not.toBe('*');
       expect(data).toEqual(state);
+    });
+
+    it('gives each read item its stored JSON, unseen by spreads, JSON and comparisons', async () => {
+      const state = { convo: { draft: { content: 'Đèn đường hỏng' } }, locale: 'vi' };
+      await storage().write({ [KEY]: state });
+      const item = (await storage().read([KEY]))[KEY]!;
+      expect(JSON.parse(item[STORED_JSON]!)).toEqual(state);
+      expect(Object.keys(item).sort()).toEqual(['convo', 'eTag', 'locale']);
+      // An item spread from a read one and changed is written as changed, not as the text it was read from.
+      const changed = { ...item, locale: 'en' };
+      expect(changed[STORED_JSON]).toBeUndefined();
+      await storage().write({ [KEY]: changed });
+      expect((await storage().read([KEY]))[KEY]!.locale).toBe('en');
     });
 
     it('accepts the current eTag and issues a new one on every write', async () => {
@@ -99,13 +112,17 @@ export function conversationStorageContract(factory: StoreFactory): void {
       while (Date.now() <= between.getTime() + 1) await new Promise((r) => setTimeout(r, 2));
       await storage().write({ [fresh]: { lastInboundAt: 2 } });
 
-      expect(await storage().purgeIdleUnder('system/zalo/reply-window/', new Date(between.getTime() - 10_000))).toBe(0);
+      expect(
+        await storage().purgeIdleUnder('system/zalo/reply-window/', new Date(between.getTime() - 10_000)),
+      ).toBe(0);
       expect(await storage().purgeIdleUnder('system/zalo/reply-window/', between)).toBe(1);
       expect(Object.keys(await storage().read([old, fresh, lookalike, KEY])).sort()).toEqual(
         [fresh, lookalike, KEY].sort(),
       );
       // Pattern characters in a prefix match themselves only.
-      expect(await storage().purgeIdleUnder('system/zalo/reply-window/u.', new Date(Date.now() + 1000))).toBe(0);
+      expect(await storage().purgeIdleUnder('system/zalo/reply-window/u.', new Date(Date.now() + 1000))).toBe(
+        0,
+      );
     });
   });
 }
