@@ -36,7 +36,7 @@ import { dropRedisPrefix } from '../src/jobs/bullmq/drop-redis-prefix';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CONCURRENCY = Number(process.env.DELIV_BENCH_CONCURRENCY ?? 16);
 const BULK = 500;
-/** A directory: each measured phase writes a CPU profile there (`<phase>.cpuprofile`), for finding costs. */
+/** A directory: each measured phase writes its CPU and allocation profiles there (`<phase>.cpuprofile`, `<phase>.heapprofile`). */
 const PROFILE_DIR = process.env.DELIV_BENCH_PROFILE;
 
 /** Runs `fn`, under the CPU profiler when DELIV_BENCH_PROFILE is set. */
@@ -46,11 +46,20 @@ async function profiled<T>(phase: string, fn: () => Promise<T>): Promise<T> {
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
+  // Every allocation sampled (those the young generation collects too): where the GC's work comes from.
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
   try {
     return await fn();
   } finally {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(join(PROFILE_DIR, `${phase}.cpuprofile`), JSON.stringify(profile));
+    const heap = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(join(PROFILE_DIR, `${phase}.heapprofile`), JSON.stringify(heap.profile));
     session.disconnect();
   }
 }
