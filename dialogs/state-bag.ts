@@ -2,6 +2,7 @@ import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { conversationStateKey, userStateKey } from '../src/application/citizen/chat-state';
 import {
   STORED_JSON,
+  withWriteJson,
   type ConversationStorage,
   type StoreItem,
   type StoreItems,
@@ -99,7 +100,7 @@ export class StateBag {
     const eTag = mode === 'force' || slot.eTag === undefined ? '*' : slot.eTag;
     // A shallow copy, not a deep one: PaknBot saves at the end of the turn and awaits the write before
     // anything runs on this state again (a re-run reads fresh state into a new slot).
-    return { [slot.key]: { ...slot.data, eTag } };
+    return { [slot.key]: withWriteJson({ ...slot.data, eTag }, json) };
   }
 
   saved(ctx: TurnContext): void {

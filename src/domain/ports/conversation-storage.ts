@@ -6,6 +6,7 @@
 export interface StoreItem {
   eTag?: string;
   [STORED_JSON]?: string;
+  [WRITE_JSON]?: string;
   [key: string]: unknown;
 }
 
@@ -16,6 +17,27 @@ export interface StoreItem {
  * spread from a read one and then changed does not carry the old text (and `write` never reads it).
  */
 export const STORED_JSON: unique symbol = Symbol('pakn.storedJson');
+
+/**
+ * On an item given to `write`, its JSON (without the eTag) as its writer serialised it a moment ago, so the
+ * adapter stores that text instead of serialising the item again. Non-enumerable (a spread drops it); set
+ * only by `withWriteJson` on a fresh object that nothing changes afterwards (StateBag.changes).
+ */
+export const WRITE_JSON: unique symbol = Symbol('pakn.writeJson');
+
+/** `item` with its JSON attached for `write` (see WRITE_JSON). */
+export function withWriteJson(item: StoreItem, json: string): StoreItem {
+  Object.defineProperty(item, WRITE_JSON, { value: json, enumerable: false });
+  return item;
+}
+
+/** The JSON an adapter stores for `item`: what its writer attached, else the item without its eTag. */
+export function jsonToWrite(item: StoreItem): string {
+  const given = item[WRITE_JSON];
+  if (given !== undefined) return given;
+  const { eTag: _eTag, ...data } = item;
+  return JSON.stringify(data);
+}
 
 /** A stored item from its JSON and eTag, carrying its JSON as STORED_JSON. */
 export function parseStoredItem(json: string, eTag: string): StoreItem {

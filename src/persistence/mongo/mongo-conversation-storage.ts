@@ -4,6 +4,7 @@ import type { Model } from 'mongoose';
 
 import {
   ETagConflictError,
+  jsonToWrite,
   parseStoredItem,
   type PurgeableConversationStorage,
   type StoreItems,
@@ -56,8 +57,8 @@ export class MongoConversationStorage implements PurgeableConversationStorage {
     }
     const now = this.clock.now();
     for (const [key, item] of entries) {
-      const { eTag, ...data } = item ?? {};
-      const set = { eTag: randomUUID(), json: JSON.stringify(data), updatedAt: now };
+      const eTag = item?.eTag;
+      const set = { eTag: randomUUID(), json: jsonToWrite(item ?? {}), updatedAt: now };
       if (!isGuarded(eTag)) {
         await this.model.updateOne({ _id: key }, { $set: set }, { upsert: true });
         continue;

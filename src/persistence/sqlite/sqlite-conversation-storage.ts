@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import {
   ETagConflictError,
+  jsonToWrite,
   parseStoredItem,
   type PurgeableConversationStorage,
   type StoreItems,
@@ -42,8 +43,8 @@ export class SqliteConversationStorage implements PurgeableConversationStorage {
     this.writeTx = db.transaction((changes: StoreItems) => {
       const now = Date.now();
       for (const [key, item] of Object.entries(changes)) {
-        const { eTag, ...data } = item ?? {};
-        const json = JSON.stringify(data);
+        const eTag = item?.eTag;
+        const json = jsonToWrite(item ?? {});
         const etag = randomUUID();
         if (eTag === undefined || eTag === '*') {
           this.put.run(key, etag, json, now);

@@ -1,4 +1,9 @@
-import { ETagConflictError, STORED_JSON } from '../../../src/domain/ports/conversation-storage';
+import {
+  ETagConflictError,
+  STORED_JSON,
+  WRITE_JSON,
+  withWriteJson,
+} from '../../../src/domain/ports/conversation-storage';
 import type { StoreFactory } from './factories';
 import { describeStores } from './run-contract';
 
@@ -36,6 +41,16 @@ export function conversationStorageContract(factory: StoreFactory): void {
       expect(changed[STORED_JSON]).toBeUndefined();
       await storage().write({ [KEY]: changed });
       expect((await storage().read([KEY]))[KEY]!.locale).toBe('en');
+    });
+
+    it('stores the JSON its writer attached with withWriteJson, and a spread of the item drops it', async () => {
+      const state = { convo: { step: 3 }, locale: 'vi' };
+      await storage().write({ [KEY]: withWriteJson({ ...state, eTag: '*' }, JSON.stringify(state)) });
+      expect((await storage().read([KEY]))[KEY]).toMatchObject(state);
+      const attached = withWriteJson({ n: 1 }, JSON.stringify({ n: 1 }));
+      expect({ ...attached, n: 2 }[WRITE_JSON]).toBeUndefined();
+      await storage().write({ [KEY]: { ...attached, n: 2 } });
+      expect((await storage().read([KEY]))[KEY]!.n).toBe(2);
     });
 
     it('accepts the current eTag and issues a new one on every write', async () => {
