@@ -5,17 +5,10 @@ import type { ChannelSender, Clock, OutboundMessage } from '../../../src/domain/
 import { EmbeddedJobQueue } from '../../../src/jobs/embedded/embedded-job-queue';
 import { scanDeadlines, startWorkers, type Workers } from '../../../src/jobs/workers';
 import { parseMime } from '../../unit/notify/mime';
+import { waitFor } from '../../contract/queue/queue-contract';
 import { createComplaint, makeKit, sleep, type WorkerKit } from './worker-kit';
 
 const DAY = 24 * 3600 * 1000;
-
-async function until(pred: () => boolean | Promise<boolean>, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(50);
-  }
-}
 
 describe('deadline scan: overdue status updates and agency digests', () => {
   let smtp: SMTPServer;
@@ -147,7 +140,7 @@ describe('deadline scan: overdue status updates and agency digests', () => {
       vpcp: { soon: 0, over: 0, esc: 1 },
     });
 
-    await until(() => chat.length === 2 && mails.length === 2);
+    await waitFor(() => chat.length === 2 && mails.length === 2);
     expect(chat.map((m) => m.to.conversationId).sort()).toEqual(['t-btc', 't-over']);
     expect(chat.find((m) => m.to.conversationId === 't-over')!.message.text).toContain('đã quá hạn trả lời');
     const sxd = mails.find((m) => m.to.includes('sxd@hanoi.gov.vn'))!;
@@ -167,7 +160,7 @@ describe('deadline scan: overdue status updates and agency digests', () => {
     now = new Date(now.getTime() + 7 * DAY);
     await scanDeadlines(deps, options, now);
     // (the one that was due soon is overdue by now and gets its first)
-    await until(() => chat.length === 5);
+    await waitFor(() => chat.length === 5);
     expect(chat.filter((m) => m.to.conversationId === 't-over')).toHaveLength(2);
     void overdue;
   });

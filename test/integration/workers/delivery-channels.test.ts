@@ -6,7 +6,8 @@ import { ChannelSendError, type ChannelSender, type OutboundMessage } from '../.
 import { EmbeddedJobQueue } from '../../../src/jobs/embedded/embedded-job-queue';
 import { startWorkers, type Workers } from '../../../src/jobs/workers';
 import { flattenParts, parseMime, partFilename } from '../../unit/notify/mime';
-import { createComplaint, emit, makeKit, sleep, type WorkerKit } from './worker-kit';
+import { waitFor } from '../../contract/queue/queue-contract';
+import { createComplaint, emit, makeKit, type WorkerKit } from './worker-kit';
 
 /** A chat sender that records what it was asked to send; `refuse` decides per user. */
 class RecordingSender implements ChannelSender {
@@ -20,14 +21,6 @@ class RecordingSender implements ChannelSender {
     if (err) throw err;
     this.sent.push({ to, message });
     return { messageId: String(this.sent.length) };
-  }
-}
-
-async function until(pred: () => boolean | Promise<boolean>, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(50);
   }
 }
 
@@ -174,7 +167,7 @@ describe('delivery on every route (embedded queue, real SMTP and HTTP SMS gatewa
       at,
     });
     await emit(kit.deps.queue, c.code, 'complaint.answered', { published: false, agency: 'hno.sxd' });
-    await until(() => telegram.sent.length === 1 && mails.length === 1 && sms.length === 1);
+    await waitFor(() => telegram.sent.length === 1 && mails.length === 1 && sms.length === 1);
 
     expect(telegram.sent[0]!.to.conversationId).toBe('808');
     expect(telegram.sent[0]!.message.text).toContain('Sở Xây dựng Hà Nội');
@@ -207,10 +200,10 @@ describe('delivery on every route (embedded queue, real SMTP and HTTP SMS gatewa
       channelRef: { channel: 'zalo', userId: 'out-1', conversationId: 'out-1' },
     });
     await emit(kit.deps.queue, c.code, 'complaint.forwarded', { owner: 'hno.sxd' });
-    await until(() => sms.length === 1);
+    await waitFor(() => sms.length === 1);
     expect(zalo.sent).toHaveLength(0);
     expect(String(sms[0]!.text)).toContain('đã được chuyển đến đơn vị xử lý');
-    await until(async () =>
+    await waitFor(async () =>
       (await kit.stores.complaints.getByCode(c.code))!.history.some((h) => h.type === 'note'),
     );
     const note = (await kit.stores.complaints.getByCode(c.code))!.history.find((h) => h.type === 'note')!;
@@ -231,7 +224,7 @@ describe('delivery on every route (embedded queue, real SMTP and HTTP SMS gatewa
       channelRef: { channel: 'zalo', userId: 'in-1', conversationId: 'in-1' },
     });
     await emit(kit.deps.queue, d.code, 'complaint.forwarded', { owner: 'hno.sxd' });
-    await until(() => zalo.sent.length === 1);
+    await waitFor(() => zalo.sent.length === 1);
     expect(zalo.sent[0]!.message.text).toContain('Sở Xây dựng Hà Nội');
   });
 
@@ -248,7 +241,7 @@ describe('delivery on every route (embedded queue, real SMTP and HTTP SMS gatewa
       },
     });
     await emit(kit.deps.queue, c.code, 'complaint.received');
-    await until(() => mails.length === 1 && sms.length === 1);
+    await waitFor(() => mails.length === 1 && sms.length === 1);
     expect(parseMime(mails[0]!).headers.subject).toContain('đã được tiếp nhận');
     expect(web.sent).toHaveLength(0);
     const stored = (await kit.stores.complaints.getByCode(c.code))!;
@@ -258,7 +251,7 @@ describe('delivery on every route (embedded queue, real SMTP and HTTP SMS gatewa
     expect(stored.category).toBe('tthc');
     // A redelivered event adds no second suggestion.
     await emit(kit.deps.queue, c.code, 'complaint.received', {}, 'again-1');
-    await until(() => mails.length === 2);
+    await waitFor(() => mails.length === 2);
     expect(
       (await kit.stores.complaints.getByCode(c.code))!.history.filter((h) => h.type === 'routing_suggested'),
     ).toHaveLength(1);
@@ -269,7 +262,7 @@ describe('delivery on every route (embedded queue, real SMTP and HTTP SMS gatewa
     await emit(kit.deps.queue, c.code, 'complaint.info_requested', {
       message: 'Please send a photo of the site.',
     });
-    await until(() => web.sent.length === 1);
+    await waitFor(() => web.sent.length === 1);
     expect(web.sent[0]!.message.text).toMatch(/^The agency handling your feedback/);
     expect(web.sent[0]!.message.text).toContain('Please send a photo of the site.');
   });

@@ -69,7 +69,12 @@ describe('a worker killed mid-job (real Redis, separate processes)', () => {
 
   it.each([
     ["after the send and its mark (the queue's, in Redis), before the ack", 'after-mark', 'queue', 1],
-    ['after the send and its mark (delivery log in SQLite dedupe), before the ack', 'after-mark', 'dedupe', 1],
+    [
+      'after the send and its mark (delivery log in SQLite dedupe), before the ack',
+      'after-mark',
+      'dedupe',
+      1,
+    ],
     ['before the send', 'before-send', 'queue', 0],
   ])('should deliver exactly once when killed %s', async (_label, crash, log, sentBeforeRestart) => {
     const c = await createComplaint(kit, { chatId: '3030' });

@@ -6,15 +6,8 @@ import { systemClock } from '../../../src/domain/ports';
 import { EmbeddedJobQueue } from '../../../src/jobs/embedded/embedded-job-queue';
 import { startWorkers, type Workers } from '../../../src/jobs/workers';
 import { FakeZaloServer } from '../../fakes/fake-zalo-server';
-import { createComplaint, emit, makeKit, sleep, type WorkerKit } from './worker-kit';
-
-async function until(pred: () => boolean | Promise<boolean>, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(50);
-  }
-}
+import { waitFor } from '../../contract/queue/queue-contract';
+import { createComplaint, emit, makeKit, type WorkerKit } from './worker-kit';
 
 /**
  * Zalo's free reply rules (CHANNELS.md §3.4), here 2 messages within 48 h of the citizen's last
@@ -95,15 +88,15 @@ describe('Zalo reply window and quota (production sender, fake OA API, HTTP SMS 
       channelRef: { channel: 'zalo', userId: user, conversationId: user },
     });
     await emit(kit.deps.queue, c.code, 'complaint.forwarded', { owner: 'hno.sxd' });
-    await until(() => zalo.sentTexts(user).length === 1);
+    await waitFor(() => zalo.sentTexts(user).length === 1);
     // (Forward/transfer notices are not SMS kinds: every SMS below is a fallback.)
     await emit(kit.deps.queue, c.code, 'complaint.transferred', { to: 'hno.sxd' });
-    await until(() => zalo.sentTexts(user).length === 2);
+    await waitFor(() => zalo.sentTexts(user).length === 2);
     // The third message would be the ninth of eight: it goes by SMS, and the history says so.
     await emit(kit.deps.queue, c.code, 'complaint.forwarded', { owner: 'hno.sxd' });
-    await until(() => sms.length === 1);
+    await waitFor(() => sms.length === 1);
     expect(String(sms[0]!.text)).toContain('đã được chuyển đến đơn vị xử lý');
-    await until(async () => (await notes(c.code)).length === 1);
+    await waitFor(async () => (await notes(c.code)).length === 1);
     expect(await notes(c.code)).toEqual([
       expect.objectContaining({ from: 'zalo', via: ['sms'], reason: 'outside_window', rule: 'quota_used' }),
     ]);
@@ -112,7 +105,7 @@ describe('Zalo reply window and quota (production sender, fake OA API, HTTP SMS 
     // The citizen writes again: a fresh quota, Zalo is used again.
     await window.inbound(user);
     await emit(kit.deps.queue, c.code, 'complaint.transferred', { to: 'hno.sxd' });
-    await until(() => zalo.sentTexts(user).length === 3);
+    await waitFor(() => zalo.sentTexts(user).length === 3);
     expect(sms).toHaveLength(1);
   });
 
@@ -123,8 +116,8 @@ describe('Zalo reply window and quota (production sender, fake OA API, HTTP SMS 
       channelRef: { channel: 'zalo', userId: user, conversationId: user },
     });
     await emit(kit.deps.queue, c.code, 'complaint.forwarded', { owner: 'hno.sxd' });
-    await until(() => sms.length === 1);
-    await until(async () => (await notes(c.code)).length === 1);
+    await waitFor(() => sms.length === 1);
+    await waitFor(async () => (await notes(c.code)).length === 1);
     expect(await notes(c.code)).toEqual([expect.objectContaining({ via: ['sms'], rule: 'window_expired' })]);
     expect(zalo.calls.filter((x) => (x.params.recipient as { user_id?: string })?.user_id === user)).toEqual(
       [],
@@ -138,7 +131,7 @@ describe('Zalo reply window and quota (production sender, fake OA API, HTTP SMS 
       channelRef: { channel: 'zalo', userId: user, conversationId: user },
     });
     await emit(kit.deps.queue, c.code, 'complaint.forwarded', { owner: 'hno.sxd' });
-    await until(() => zalo.sentTexts(user).length === 1);
+    await waitFor(() => zalo.sentTexts(user).length === 1);
     await window.inbound(user);
     await window.sent(user, 2);
     expect(await window.check(user, 1)).toBe('quota_used');

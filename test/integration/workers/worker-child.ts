@@ -91,7 +91,13 @@ const deps: AppDeps = { config, stores, files, queue, logger: createLogger('sile
 
 void startWorkers(
   { ...deps, senders: { telegram: sender } },
-  { deadlines: { enabled: false }, backoffMs: 200, attempts: 3, deliveryLog, deliveryMarks: viaLog ? 'log' : 'queue' },
+  {
+    deadlines: { enabled: false },
+    backoffMs: 200,
+    attempts: 3,
+    deliveryLog,
+    deliveryMarks: viaLog ? 'log' : 'queue',
+  },
 ).then(() => {
   process.stdout.write('ready\n');
 });
