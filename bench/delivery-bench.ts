@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { Worker as Thread } from 'node:worker_threads';
 import { Session } from 'node:inspector/promises';
@@ -23,6 +22,7 @@ import {
 } from '../src/jobs/workers';
 import { openSqliteStores, type SqliteStores } from '../src/persistence/sqlite';
 import { createLogger } from '../src/shared/logger';
+import { rawBullmq, until } from './raw-bullmq';
 import type { BenchFigure, BenchSuite } from './types';
 import { dropRedisPrefix } from '../src/jobs/bullmq/drop-redis-prefix';
 
@@ -101,39 +101,11 @@ async function measured(phase: string, items: number, fn: () => Promise<void>): 
   });
 }
 
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`benchmark timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function rawBullmq(jobs: number, prefix: string): Promise<Measured> {
-  const u = new URL(REDIS_URL);
-  const connection = { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null };
-  const queue = new Queue('raw', { connection, prefix });
-  let done = 0;
-  const worker = new Worker('raw', async () => void done++, { connection, prefix, concurrency: CONCURRENCY });
-  await worker.waitUntilReady();
-  try {
-    return await measured(prefix.slice(prefix.lastIndexOf('-') + 1), jobs, async () => {
-      for (let i = 0; i < jobs; i += BULK) {
-        const n = Math.min(BULK, jobs - i);
-        await queue.addBulk(
-          Array.from({ length: n }, (_, j) => ({
-            name: 'x',
-            data: { i: i + j },
-            opts: { removeOnComplete: { age: 3600 } },
-          })),
-        );
-      }
-      await until(() => done >= jobs, 300_000, 'raw BullMQ');
-    });
-  } finally {
-    await worker.close();
-    await queue.close();
-  }
+/** Raw BullMQ empty jobs (the baseline), measured as the pipeline's phases are: see rawBullmq. */
+function rawMeasured(jobs: number, prefix: string): Promise<Measured> {
+  return rawBullmq({ redisUrl: REDIS_URL, prefix, jobs, concurrency: CONCURRENCY, bulk: BULK }, (timed) =>
+    measured(prefix.slice(prefix.lastIndexOf('-') + 1), jobs, timed),
+  );
 }
 
 /** The fake Bot API in a worker thread (bench/delivery-fake-bot.mjs). */
@@ -312,7 +284,7 @@ export const deliveryBench: BenchSuite = {
     const run = `bench-deliv-${process.pid}-${randomUUID().slice(0, 6)}`;
     const messages = quick ? 1_000 : 5_000;
     try {
-      await rawBullmq(500, `${run}-warm`);
+      await rawMeasured(500, `${run}-warm`);
       // (1) Throughput with limits lifted (order per chat is still kept: keyed jobs), and (1b) the same
       // without the HTTP call (what the queue and the handler cost on their own).
       const rates = { telegram: { perSecond: 0, perChatPerSecond: 0, concurrency: CONCURRENCY } };
@@ -330,7 +302,7 @@ export const deliveryBench: BenchSuite = {
         await until(async () => (await fast.bot.count()) >= 100, 60_000, 'warm-up deliveries');
         const q = deliverQueue('telegram');
         for (let round = 0; round < ROUNDS; round++) {
-          raws.push(await rawBullmq(messages, `${run}-raw${round}`));
+          raws.push(await rawMeasured(messages, `${run}-raw${round}`));
           const before = await fast.bot.count();
           await fast.bot.busyMs();
           fasts.push(

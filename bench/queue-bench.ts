@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Queue, Worker } from 'bullmq';
 import type { JobQueue, NewJob } from '../src/domain/ports';
 import { BullmqJobQueue } from '../src/jobs/bullmq/bullmq-job-queue';
 import { EmbeddedJobQueue } from '../src/jobs/embedded/embedded-job-queue';
+import { rawBullmq, until } from './raw-bullmq';
 import type { BenchFigure, BenchSuite } from './types';
 import { dropRedisPrefix } from '../src/jobs/bullmq/drop-redis-prefix';
 
@@ -17,41 +17,16 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis
 const CONCURRENCY = Number(process.env.BENCH_QUEUE_CONCURRENCY ?? 100);
 const BULK = 1000;
 
-async function until(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('benchmark timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function rawBullmq(jobs: number, prefix: string): Promise<number> {
-  const connection = {
-    host: new URL(REDIS_URL).hostname,
-    port: Number(new URL(REDIS_URL).port || 6379),
-    maxRetriesPerRequest: null,
-  };
-  const queue = new Queue('raw', { connection, prefix });
-  const worker = new Worker('raw', async () => undefined, { connection, prefix, concurrency: CONCURRENCY });
-  await worker.waitUntilReady();
-  try {
-    const t0 = performance.now();
-    for (let i = 0; i < jobs; i += BULK) {
-      const n = Math.min(BULK, jobs - i);
-      await queue.addBulk(
-        Array.from({ length: n }, (_, j) => ({
-          name: 'x',
-          data: { i: i + j },
-          opts: { removeOnComplete: { age: 86_400 } },
-        })),
-      );
-    }
-    await until(async () => (await queue.getJobCounts('completed')).completed === jobs, 300_000);
-    return jobs / ((performance.now() - t0) / 1000);
-  } finally {
-    await worker.close();
-    await queue.close();
-  }
+/** Raw BullMQ jobs per second (the baseline): see rawBullmq. */
+function rawRate(jobs: number, prefix: string): Promise<number> {
+  return rawBullmq(
+    { redisUrl: REDIS_URL, prefix, jobs, concurrency: CONCURRENCY, bulk: BULK },
+    async (timed) => {
+      const t0 = performance.now();
+      await timed();
+      return jobs / ((performance.now() - t0) / 1000);
+    },
+  );
 }
 
 async function throughAdapter(queue: JobQueue, name: string, jobs: number, keys = 0): Promise<number> {
@@ -66,7 +41,7 @@ async function throughAdapter(queue: JobQueue, name: string, jobs: number, keys 
     }));
     await queue.enqueueMany!(name, batch);
   }
-  await until(async () => (await queue.counts(name)).completed === jobs, 300_000);
+  await until(async () => (await queue.counts(name)).completed === jobs, 300_000, name);
   return jobs / ((performance.now() - t0) / 1000);
 }
 
@@ -94,7 +69,7 @@ export const queueBench: BenchSuite = {
     const nextPrefix = () => `${prefix}-${used++}`;
     try {
       // Warm-up: connections, Lua script loading, JIT.
-      await rawBullmq(1_000, nextPrefix());
+      await rawRate(1_000, nextPrefix());
       for (let r = 0; r < rounds; r++) {
         const runOurs = async () => {
           const bull = new BullmqJobQueue({ connection: REDIS_URL, prefix: nextPrefix() });
@@ -105,11 +80,11 @@ export const queueBench: BenchSuite = {
           }
         };
         if (r % 2 === 0) {
-          raws.push(await rawBullmq(bullJobs, nextPrefix()));
+          raws.push(await rawRate(bullJobs, nextPrefix()));
           await runOurs();
         } else {
           await runOurs();
-          raws.push(await rawBullmq(bullJobs, nextPrefix()));
+          raws.push(await rawRate(bullJobs, nextPrefix()));
         }
       }
       const bull = new BullmqJobQueue({ connection: REDIS_URL, prefix: nextPrefix() });
