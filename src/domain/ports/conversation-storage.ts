@@ -46,6 +46,7 @@ export function parseStoredItem(json: string, eTag: string): StoreItem {
   Object.defineProperty(item, STORED_JSON, { value: json, enumerable: false });
   return item;
 }
+
 export type StoreItems = Record<string, StoreItem>;
 
 export interface ConversationStorage {
