@@ -25,7 +25,9 @@ export interface JobInfo<T = unknown> {
   rateKey?: string;
   /**
    * Present when the queue was given `doneMarks`: records that this job's effect happened (see
-   * ProcessOptions.doneMarks). Call it right after the effect, before returning.
+   * ProcessOptions.doneMarks). Call it right after the effect, before returning. Once it resolves
+   * the job counts as finished for its key's order: the key's next job may start (its predecessor's
+   * effect is done), even before this handler returns.
    */
   markDone?(): Promise<void>;
 }

@@ -44,6 +44,8 @@ interface Envelope {
   i: string;
   d: unknown;
   k?: string;
+  /** 1: first of its key when added (see run). */
+  h?: 1;
 }
 
 /**
@@ -82,17 +84,20 @@ interface PaknCommands {
     seq: string,
     jobKey: string,
     parked: string,
+    doneMark: string,
     jobId: string,
-    park: number,
+    mayPark: number,
   ): Promise<number>;
   paknGate(...args: Array<string | number>): Promise<GateVerdict>;
   paknRelease(
     order: string,
     parked: string,
     keylog: string,
+    doneMark: string,
     jobId: string,
     keyMax: number,
     keyDurMs: number,
+    markTtlMs: number,
   ): Promise<[string, number] | null>;
   paknReap(order: string, jobId: string): Promise<number>;
   paknStillParked(order: string, parked: string, jobId: string): Promise<number>;
@@ -156,9 +161,9 @@ export class BullmqJobQueue implements JobQueue {
       enableAutoPipelining: true,
     }) as IORedis & PaknCommands;
     this.redis.on('error', (err) => this.logError('redis', err));
-    this.redis.defineCommand('paknEnqueueOrder', { numberOfKeys: 4, lua: ENQUEUE_ORDER_LUA });
+    this.redis.defineCommand('paknEnqueueOrder', { numberOfKeys: 5, lua: ENQUEUE_ORDER_LUA });
     this.redis.defineCommand('paknGate', { numberOfKeys: 6, lua: GATE_LUA });
-    this.redis.defineCommand('paknRelease', { numberOfKeys: 3, lua: RELEASE_LUA });
+    this.redis.defineCommand('paknRelease', { numberOfKeys: 4, lua: RELEASE_LUA });
     this.redis.defineCommand('paknReap', { numberOfKeys: 1, lua: REAP_LUA });
     this.redis.defineCommand('paknStillParked', { numberOfKeys: 2, lua: STILL_PARKED_LUA });
   }
@@ -170,58 +175,65 @@ export class BullmqJobQueue implements JobQueue {
 
   async enqueueMany<T>(queue: string, jobs: Array<NewJob<T>>): Promise<string[]> {
     if (jobs.length === 0) return [];
-    const q = this.queue(queue);
-    const resolved = jobs.map((j) => ({ job: j, r: resolveEnqueue(j.options), park: false }));
+    const resolved = jobs.map((j) => ({ job: j, r: resolveEnqueue(j.options), rank: 0 }));
     const keyed = resolved.filter(({ r }) => r.rateKey !== undefined);
     if (keyed.length > 0) {
-      // A job of a key that already has unfinished jobs is added delayed and parked, so workers do
-      // not fetch it before its turn; the job ahead of it promotes it when it finishes. (A guess
-      // only: the order itself is written after the add, below, and the gate has the last word.)
-      const keys = [...new Set(keyed.map(({ r }) => r.rateKey!))];
-      const busy = await this.redis
-        .pipeline(keys.map((k) => ['zcard', this.key(queue, `order:${k}`)]))
-        .exec();
-      const seen = new Set<string>();
-      keys.forEach((k, i) => {
-        const n = busy?.[i]?.[1];
-        if (typeof n === 'number' && n > 0) seen.add(k);
-      });
-      for (const entry of keyed) {
-        if (seen.has(entry.r.rateKey!) && entry.r.delayMs === 0) entry.park = true;
-        seen.add(entry.r.rateKey!);
-      }
-    }
-    const bulk = resolved.map(({ job, r, park }) => ({
-      name: job.name,
-      data: { i: r.id, d: job.data, ...(r.rateKey !== undefined ? { k: r.rateKey } : {}) } satisfies Envelope,
-      opts: this.jobOptions(r, park ? PARKED_RECHECK_MS : r.delayMs),
-    }));
-    if (bulk.length === 1) await q.add(bulk[0]!.name, bulk[0]!.data, bulk[0]!.opts);
-    else await q.addBulk(bulk);
-    if (keyed.length > 0) {
-      // After the add, so a key's order never names a job that does not exist (except after a crash
-      // right here, which the gate repairs by adding the job when it runs).
+      // Before the add, so the job is added knowing its place: first of its key (it runs without the
+      // gate the first time), or behind others (added delayed and parked, so workers do not fetch it
+      // before its turn; the job ahead of it promotes it when it finishes). A crash between this and
+      // the add leaves an order naming a job that does not exist: the gate reaps it (see gate).
       const p = this.redis.pipeline() as unknown as PaknCommands & {
         exec(): Promise<Array<[Error | null, unknown]> | null>;
       };
-      for (const { r, park } of keyed) {
+      for (const { r } of keyed) {
         const bullId = toBullId(r.id);
         void p.paknEnqueueOrder(
           this.key(queue, `order:${r.rateKey}`),
           this.key(queue, 'seq'),
           `${this.options.prefix}:${queue}:${bullId}`,
           this.key(queue, 'parked'),
+          this.doneKey(queue, bullId),
           bullId,
-          park ? 1 : 0,
+          r.delayMs === 0 ? 1 : 0,
         );
       }
       const results = (await p.exec()) ?? [];
       const failed = results.find(([err]) => err !== null);
       if (failed) throw failed[0];
-      // A parked job whose key emptied meanwhile is first already: run it now.
+      keyed.forEach((entry, i) => (entry.rank = Number(results[i]![1])));
+    }
+    // A job already finished or marked done is not added again (BullMQ would ignore the finished one;
+    // the marked one may have been forgotten by BullMQ already).
+    const toAdd = resolved.filter(({ rank }) => rank >= 0);
+    const bulk = toAdd.map(({ job, r, rank }) => {
+      const parked = rank > 0 && r.delayMs === 0;
+      const env: Envelope = { i: r.id, d: job.data };
+      if (r.rateKey !== undefined) {
+        env.k = r.rateKey;
+        if (rank === 0) env.h = 1;
+      }
+      return { name: job.name, data: env, opts: this.jobOptions(r, parked ? PARKED_RECHECK_MS : r.delayMs) };
+    });
+    const q = this.queue(queue);
+    if (bulk.length === 1) await q.add(bulk[0]!.name, bulk[0]!.data, bulk[0]!.opts);
+    else if (bulk.length > 1) await q.addBulk(bulk);
+    // A parked job whose turn came before it was added (the job ahead finished meanwhile and found
+    // nothing to promote) is first already: run it now.
+    const parked = toAdd.filter(({ r, rank }) => rank > 0 && r.delayMs === 0);
+    if (parked.length > 0) {
+      const p = this.redis.pipeline() as unknown as PaknCommands & {
+        exec(): Promise<Array<[Error | null, unknown]> | null>;
+      };
+      for (const { r } of parked)
+        void p.paknStillParked(
+          this.key(queue, `order:${r.rateKey}`),
+          this.key(queue, 'parked'),
+          toBullId(r.id),
+        );
+      const results = (await p.exec()) ?? [];
       await Promise.all(
-        keyed.map(async ({ r, park }, i) => {
-          if (park && results[i]?.[1] === 0) await this.promote(queue, toBullId(r.id));
+        parked.map(async ({ r }, i) => {
+          if (results[i]?.[1] === 1) await this.promote(queue, toBullId(r.id));
         }),
       );
     }
@@ -251,6 +263,12 @@ export class BullmqJobQueue implements JobQueue {
           : {}),
         // After a Redis outage, resume within seconds rather than BullMQ's default 15 s.
         runRetryDelay: 1000,
+        // How long finished jobs are kept is the worker's to apply (BullMQ applies it when a job
+        // finishes); set here rather than on every job, which BullMQ would store and parse each time.
+        removeOnComplete: {
+          age: Math.ceil((this.options.keepCompletedMs ?? DEFAULT_KEEP_COMPLETED_MS) / 1000),
+        },
+        removeOnFail: { age: Math.ceil((this.options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS) / 1000) },
       },
     );
     worker.on('error', (err) => this.logError(`worker:${queue}`, err));
@@ -283,7 +301,9 @@ export class BullmqJobQueue implements JobQueue {
     const job = await q.getJob(toBullId(jobId));
     if (!job) return false;
     if ((await job.getState()) !== 'failed') return false;
-    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    // Fresh attempts; its starts are still counted, so its next run goes through the gate (which puts it
+    // back in its key's order and checks its done mark).
+    await job.retry('failed', { resetAttemptsMade: true });
     return true;
   }
 
@@ -367,7 +387,16 @@ export class BullmqJobQueue implements JobQueue {
     const keyed = env.k !== undefined;
     const marks = options.doneMarks;
     let done = false;
-    if (keyed || options.limiter) {
+    // First run of a job that was first of its key when added: it still is (only its own release
+    // removes it, and the gate reaps only finished or unknown jobs), and no run before it can have
+    // left a done mark (a mark at enqueue time keeps it from being added: ENQUEUE_ORDER_LUA). With no
+    // limit to count it against, there is nothing for the gate to check. Any later start (a retry, a
+    // stalled job taken again, a dead job retried) goes through the gate.
+    const clear =
+      keyed && env.h === 1 && job.attemptsStarted <= 1 && !options.limiter && !options.perKeyLimiter;
+    if (clear) {
+      // nothing to check
+    } else if (keyed || options.limiter) {
       // The done mark is checked in the gate's own round trip.
       done = (await this.gate(queue, job, token, options)) === 'done';
     } else if (marks) {
@@ -385,8 +414,20 @@ export class BullmqJobQueue implements JobQueue {
     abandoned.catch(() => undefined);
     const entry: InFlight = { abandon };
     inFlight.add(entry);
+    // A keyed job's done mark is written with its release (one script): after it, the key goes on.
+    let released = false;
+    const markDone = marks
+      ? async () => {
+          if (keyed) {
+            await this.retried(() => this.release(queue, job, options, ttlOf(marks)));
+            released = true;
+          } else {
+            await this.retried(() => this.redis.set(this.doneKey(queue, job.id!), '1', 'PX', ttlOf(marks)));
+          }
+        }
+      : undefined;
     try {
-      await Promise.race([handler(this.info(queue, job, marks)), abandoned]);
+      await Promise.race([handler(this.info(queue, job, markDone)), abandoned]);
     } catch (err) {
       if (err instanceof AbandonedError) throw Worker.RateLimitError();
       if (err instanceof RetryLaterError) {
@@ -394,15 +435,16 @@ export class BullmqJobQueue implements JobQueue {
         throw new DelayedError();
       }
       if (err instanceof PermanentJobError) {
-        if (keyed) this.releaseSoon(queue, job, options);
+        if (keyed && !released) this.releaseSoon(queue, job, options);
         throw new UnrecoverableError(err.message);
       }
-      if (keyed && job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) this.releaseSoon(queue, job, options);
+      if (keyed && !released && job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+        this.releaseSoon(queue, job, options);
       throw err instanceof Error ? err : new Error(errorMessage(err));
     } finally {
       inFlight.delete(entry);
     }
-    if (keyed) this.releaseSoon(queue, job, options);
+    if (keyed && !released) this.releaseSoon(queue, job, options);
   }
 
   /**
@@ -477,35 +519,41 @@ export class BullmqJobQueue implements JobQueue {
    * so order does not depend on which lands first. `close` waits for releases in flight.
    */
   private releaseSoon(queue: string, job: Job<Envelope>, options: ProcessOptions): void {
-    const p = this.release(queue, job, options).finally(() => this.releasing.delete(p));
-    this.releasing.add(p);
-  }
-
-  /**
-   * The key's next job may start; if it was parked waiting for its turn, wake it now, or when the
-   * key's rate window has room.
-   */
-  private async release(queue: string, job: Job<Envelope>, options: ProcessOptions): Promise<void> {
-    try {
-      const next = await this.redis.paknRelease(
-        this.key(queue, `order:${job.data.k}`),
-        this.key(queue, 'parked'),
-        this.key(queue, `keylog:${job.data.k}`),
-        job.id!,
-        options.perKeyLimiter?.max ?? 0,
-        enforcedWindowMs(options.perKeyLimiter?.durationMs ?? 0),
-      );
-      if (!next) return;
-      const [nextId, waitMs] = next;
-      if (waitMs > 0) {
-        await new Job(this.queue(queue), '', null, {}, nextId).changeDelay(waitMs + 1).catch(() => undefined);
-      } else {
-        await this.promote(queue, nextId);
-      }
-    } catch (err) {
+    const p = this.release(queue, job, options).catch((err: unknown) => {
       // The handler already succeeded or failed for good: never turn that into a retry. The gate
       // reaps a finished first-of-key later.
       this.logError('release', err);
+    });
+    const tracked = p.finally(() => this.releasing.delete(tracked));
+    this.releasing.add(tracked);
+  }
+
+  /**
+   * The key's next job may start (with `markTtlMs`, the job's done mark is written in the same step);
+   * if it was parked waiting for its turn, wake it now, or when the key's rate window has room.
+   */
+  private async release(
+    queue: string,
+    job: Job<Envelope>,
+    options: ProcessOptions,
+    markTtlMs = 0,
+  ): Promise<void> {
+    const next = await this.redis.paknRelease(
+      this.key(queue, `order:${job.data.k}`),
+      this.key(queue, 'parked'),
+      this.key(queue, `keylog:${job.data.k}`),
+      this.doneKey(queue, job.id!),
+      job.id!,
+      options.perKeyLimiter?.max ?? 0,
+      enforcedWindowMs(options.perKeyLimiter?.durationMs ?? 0),
+      markTtlMs,
+    );
+    if (!next) return;
+    const [nextId, waitMs] = next;
+    if (waitMs > 0) {
+      await new Job(this.queue(queue), '', null, {}, nextId).changeDelay(waitMs + 1).catch(() => undefined);
+    } else {
+      await this.promote(queue, nextId);
     }
   }
 
@@ -515,7 +563,7 @@ export class BullmqJobQueue implements JobQueue {
     await new Job(this.queue(queue), '', null, {}, bullId).promote().catch(() => undefined);
   }
 
-  private info(queue: string, job: Job<Envelope>, marks?: ProcessOptions['doneMarks']): JobInfo {
+  private info(queue: string, job: Job<Envelope>, markDone?: () => Promise<void>): JobInfo {
     const env = job.data;
     return {
       id: env.i,
@@ -525,7 +573,7 @@ export class BullmqJobQueue implements JobQueue {
       attempt: job.attemptsMade + 1,
       maxAttempts: job.opts.attempts ?? 1,
       ...(env.k !== undefined ? { rateKey: env.k } : {}),
-      ...(marks ? { markDone: () => this.markDone(this.doneKey(queue, job.id!), marks.ttlMs) } : {}),
+      ...(markDone ? { markDone } : {}),
     };
   }
 
@@ -534,14 +582,14 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   /**
-   * Writes a done mark; a failed write is retried briefly (the effect has happened: the mark is what
+   * A done mark's write is retried briefly when it fails (the effect has happened: the mark is what
    * keeps a second run from repeating it). On the shared, auto-pipelined connection: the marks of
    * concurrent jobs go to Redis in one write with the gates and releases.
    */
-  private async markDone(key: string, ttlMs: number): Promise<void> {
+  private async retried(write: () => Promise<unknown>): Promise<void> {
     for (let i = 0; ; i++) {
       try {
-        await this.redis.set(key, '1', 'PX', Math.max(1, Math.round(ttlMs)));
+        await write();
         return;
       } catch (err) {
         if (i >= 4) throw err;
@@ -556,10 +604,6 @@ export class BullmqJobQueue implements JobQueue {
       ...(delayMs > 0 ? { delay: delayMs } : {}),
       attempts: r.attempts,
       backoff: { type: 'exponential', delay: r.backoffMs },
-      removeOnComplete: {
-        age: Math.ceil((this.options.keepCompletedMs ?? DEFAULT_KEEP_COMPLETED_MS) / 1000),
-      },
-      removeOnFail: { age: Math.ceil((this.options.keepDeadMs ?? DEFAULT_KEEP_DEAD_MS) / 1000) },
     };
   }
 
@@ -589,6 +633,10 @@ export class BullmqJobQueue implements JobQueue {
     this.lastErrorLog.set(source, now);
     this.logger.error({ source, err: logSafeMessage(err) }, 'job queue error');
   }
+}
+
+function ttlOf(marks: { ttlMs: number }): number {
+  return Math.max(1, Math.round(marks.ttlMs));
 }
 
 async function finishedWithin(p: Promise<unknown>, ms: number): Promise<boolean> {

@@ -15,21 +15,29 @@
  */
 
 /**
- * KEYS: order, seq, job hash, parked. ARGV: job id, park (1|0). Adds the job to its key's order unless
- * it already finished; with park, marks it parked (it was added delayed, to be promoted on its turn).
- * Returns its rank in the order (0 = first), or -1 when the job is unknown or finished.
+ * KEYS: order, seq, job hash, parked, done mark. ARGV: job id, may park (1|0). Run before the job is
+ * added to BullMQ, so that the producer learns the job's place in its key: a job first of its key
+ * from the start needs no gate on its first run (see BullmqJobQueue.run). Adds the job to its key's
+ * order unless it is done or finished; when it is not first and may park, marks it parked (it is
+ * then added delayed, to be promoted on its turn).
+ * Returns its rank in the order (0 = first), -1 when a job of that id finished, -2 when its done mark
+ * exists (its effect happened: it is not to be added again).
  */
 export const ENQUEUE_ORDER_LUA = `
-if redis.call('EXISTS', KEYS[3]) == 1 and redis.call('HEXISTS', KEYS[3], 'finishedOn') == 0 then
-  if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
-    redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[2]), ARGV[1])
-  end
-  if ARGV[2] == '1' then
-    redis.call('SADD', KEYS[4], ARGV[1])
-  end
-  return redis.call('ZRANK', KEYS[1], ARGV[1])
+if redis.call('EXISTS', KEYS[5]) == 1 then
+  return -2
 end
-return -1
+if redis.call('HEXISTS', KEYS[3], 'finishedOn') == 1 then
+  return -1
+end
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[2]), ARGV[1])
+end
+local rank = redis.call('ZRANK', KEYS[1], ARGV[1])
+if rank > 0 and ARGV[2] == '1' then
+  redis.call('SADD', KEYS[4], ARGV[1])
+end
+return rank
 `;
 
 /**
@@ -88,13 +96,18 @@ return {0, 0, '', 0}
 `;
 
 /**
- * KEYS: order, parked, keylog. ARGV: job id, key max, key window ms. Removes the job from its key's
- * order; if the next job is parked, returns {its id, ms until the key's window has room} (the caller
- * wakes it then, so it does not wake only to be put aside again). The parked mark is left for the
- * gate to clear: if the wake comes too early (the next job is between its gate and its move aside),
- * that job sees with STILL_PARKED_LUA that its turn has come and promotes itself.
+ * KEYS: order, parked, keylog, done mark. ARGV: job id, key max, key window ms, mark TTL ms (0: no
+ * mark). Writes the job's done mark when asked (in the same step, so a job marked done has always
+ * let its key go on) and removes the job from its key's order; if the next job is parked, returns {its
+ * id, ms until the key's window has room} (the caller wakes it then, so it does not wake only to be
+ * put aside again). The parked mark is left for the gate to clear: if the wake comes too early (the
+ * next job is between its gate and its move aside), that job sees with STILL_PARKED_LUA that its turn
+ * has come and promotes itself.
  */
 export const RELEASE_LUA = `
+if tonumber(ARGV[4]) > 0 then
+  redis.call('SET', KEYS[4], '1', 'PX', ARGV[4])
+end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('SREM', KEYS[2], ARGV[1])
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
