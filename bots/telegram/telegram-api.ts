@@ -1,7 +1,6 @@
-import http from 'node:http';
-import https from 'node:https';
 import { Telegram, TelegramError } from 'telegraf';
 import type { TelegramConfig } from '../../src/config/config';
+import { KeepAliveClient, type HttpResponse } from '../http/keep-alive-client';
 import { ChannelSendError } from '../../src/domain/ports/channel-sender';
 import type { TgFile, TgUpdate } from './telegram-types';
 
@@ -54,85 +53,37 @@ export class TelegramApi {
   }
 
   /**
-   * A Bot API call with a JSON body over a keep-alive connection (node:http/https with a shared
-   * agent), answered like telegraf's `callApi`: `result` when `ok`, otherwise a TelegramError (so the
-   * error mapping below is the one for both paths). Keep-alive also for plain-http roots (a local Bot
-   * API server), which telegraf would open a connection per call for.
+   * A Bot API call with a JSON body over a kept-alive connection (our KeepAliveClient, one pool per Bot
+   * API root, shared by every TelegramApi of the process), answered like telegraf's `callApi`: `result`
+   * when `ok`, otherwise a TelegramError (so the error mapping below is the one for both paths).
    */
-  postJson<T>(method: string, payload: Record<string, unknown>, timeoutMs = this.timeoutMs): Promise<T> {
-    const body = JSON.stringify(payload);
+  async postJson<T>(method: string, payload: Record<string, unknown>, timeoutMs = this.timeoutMs): Promise<T> {
     const root = (this.root ??= rootOf(this.config.apiRoot, this.config.botToken));
-    const https_ = root.https;
-    return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      const fail = (err: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        reject(toChannelSendError(err));
-      };
-      // Options, not a URL string: node would parse the URL again on every call.
-      const req = (https_ ? https : http).request({
-        host: root.host,
-        port: root.port,
-        path: root.prefix + method,
-        method: 'POST',
-        agent: https_ ? KEEP_ALIVE.https : KEEP_ALIVE.http,
-        // Raw header pairs: node writes them as given instead of validating and storing each through
-        // setHeader (and adds no Host of its own then, so it is ours, precomputed).
-        headers: [
-          'Host',
-          root.hostHeader,
-          'Content-Type',
-          'application/json',
-          'Content-Length',
-          String(Buffer.byteLength(body)),
-        ],
-      });
-      const timer = setTimeout(() => {
-        // No message: the URL carries the token.
-        const e = new Error();
-        e.name = 'TimeoutError';
-        req.destroy(e);
-        fail(e);
-      }, timeoutMs);
-      req.on('error', fail);
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', fail);
-        res.on('end', () => {
-          if (settled) return;
-          let data: {
-            ok?: boolean;
-            result?: T;
-            error_code?: number;
-            description?: string;
-            parameters?: object;
-          };
-          try {
-            const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-            data = JSON.parse(raw.toString('utf8')) as typeof data;
-          } catch {
-            // Not the Bot API answering (a proxy's error page): as telegraf's invalid-json, worth retrying.
-            return fail({ name: 'FetchError', type: 'invalid-json' });
-          }
-          if (data.ok) {
-            settled = true;
-            clearTimeout(timer);
-            return resolve(data.result as T);
-          }
-          fail(
-            new TelegramError({
-              error_code: data.error_code ?? res.statusCode ?? 500,
-              description: data.description ?? 'error',
-              ...(data.parameters ? { parameters: data.parameters } : {}),
-            }),
-          );
-        });
-      });
-      req.end(body);
-    });
+    let res: HttpResponse;
+    try {
+      res = await root.client.request(
+        `POST ${root.prefix}${method} HTTP/1.1\r\n${root.headers}`,
+        JSON.stringify(payload),
+        timeoutMs,
+      );
+    } catch (err) {
+      throw toChannelSendError(err);
+    }
+    let data: { ok?: boolean; result?: T; error_code?: number; description?: string; parameters?: object };
+    try {
+      data = JSON.parse(res.body.toString('utf8')) as typeof data;
+    } catch {
+      // Not the Bot API answering (a proxy's error page): as telegraf's invalid-json, worth retrying.
+      throw toChannelSendError({ name: 'FetchError', type: 'invalid-json' });
+    }
+    if (data.ok) return data.result as T;
+    throw toChannelSendError(
+      new TelegramError({
+        error_code: data.error_code ?? res.status,
+        description: data.description ?? 'error',
+        ...(data.parameters ? { parameters: data.parameters } : {}),
+      }),
+    );
   }
 
   getFile(fileId: string): Promise<TgFile> {
@@ -150,11 +101,18 @@ export class TelegramApi {
   }
 }
 
-/** Shared by every client of the process: one pool of kept-alive connections per Bot API host. */
-const KEEP_ALIVE = {
-  http: new http.Agent({ keepAlive: true, maxSockets: 64 }),
-  https: new https.Agent({ keepAlive: true, maxSockets: 64 }),
-};
+/** One pool of kept-alive connections per Bot API root (scheme, host and port), for the process. */
+const POOLS = new Map<string, KeepAliveClient>();
+
+function poolFor(https_: boolean, host: string, port: number): KeepAliveClient {
+  const key = `${https_ ? 'https' : 'http'}://${host}:${port}`;
+  let pool = POOLS.get(key);
+  if (!pool) {
+    pool = new KeepAliveClient({ host, port, tls: https_, maxSockets: 64 });
+    POOLS.set(key, pool);
+  }
+  return pool;
+}
 
 /**
  * No `cause` is attached: telegraf's errors carry the request payload (the citizen's message text) and
@@ -176,30 +134,29 @@ export function toChannelSendError(err: unknown): ChannelSendError {
     if (code >= 500) return new ChannelSendError('telegram', 'transient', err.message);
     return new ChannelSendError('telegram', 'permanent', err.message);
   }
-  // Timeouts (AbortError/TimeoutError) and network failures (node-fetch FetchError): worth retrying.
-  const e = err as { name?: string; message?: string; type?: string };
-  return new ChannelSendError('telegram', 'transient', `${e.name ?? 'Error'}: ${e.type ?? ''}`.trim());
+  // Timeouts (AbortError/TimeoutError) and network failures (node-fetch FetchError, our HttpClientError): worth
+  // retrying.
+  const e = err as { name?: string; message?: string; type?: string; code?: string };
+  return new ChannelSendError('telegram', 'transient', `${e.name ?? 'Error'}: ${e.type ?? e.code ?? ''}`.trim());
 }
 
 interface ApiRoot {
-  https: boolean;
-  host: string;
-  port: number;
-  /** The Host header's value (as node would write it: the port only when not the default). */
-  hostHeader: string;
+  client: KeepAliveClient;
   /** Request path up to the method name: the root's path, then `/bot<token>/`. Holds the token. */
   prefix: string;
+  /** Host (as a browser writes it: the port only when not the default) and Content-Type lines. */
+  headers: string;
 }
 
 function rootOf(apiRoot: string, token: string): ApiRoot {
   const u = new URL(apiRoot);
   const https_ = u.protocol === 'https:';
+  // A connection wants an IPv6 literal without its brackets.
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = u.port ? Number(u.port) : https_ ? 443 : 80;
   return {
-    https: https_,
-    // node:http wants an IPv6 literal without its brackets.
-    host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: u.port ? Number(u.port) : https_ ? 443 : 80,
-    hostHeader: u.host,
+    client: poolFor(https_, host, port),
     prefix: `${u.pathname.replace(/\/+$/, '')}/bot${token}/`,
+    headers: `Host: ${u.host}\r\nContent-Type: application/json\r\n`,
   };
 }

@@ -4,8 +4,8 @@ import { TelegramApi } from '../../../bots/telegram/telegram-api';
 import { ChannelSendError } from '../../../src/domain/ports/channel-sender';
 
 /**
- * The Bot API request as it goes on the wire: postJson writes its headers as raw pairs (node then adds
- * no Host of its own), so the request line, Host, body and keep-alive are checked at a real server.
+ * The Bot API request as it goes on the wire: postJson writes its request line and headers itself (our
+ * KeepAliveClient), so the request line, Host, body and keep-alive are checked at a real server.
  */
 describe('TelegramApi.postJson on the wire', () => {
   let server: http.Server;
