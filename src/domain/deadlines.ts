@@ -32,6 +32,14 @@ export function localDate(at: Date): string {
   return new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The same local date as DD/MM/YYYY, as Vietnamese documents write it (read field by field: no ISO string). */
+export function localDayDmy(at: Date): string {
+  const local = new Date(at.getTime() + VN_OFFSET_MS);
+  const dd = String(local.getUTCDate()).padStart(2, '0');
+  const mm = String(local.getUTCMonth() + 1).padStart(2, '0');
+  return `${dd}/${mm}/${local.getUTCFullYear()}`;
+}
+
 export function isWorkingDay(isoDate: string, holidays: ReadonlySet<string> | readonly string[]): boolean {
   const set = holidays instanceof Set ? holidays : new Set(holidays as readonly string[]);
   const dow = new Date(`${isoDate}T00:00:00Z`).getUTCDay();

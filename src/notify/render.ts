@@ -1,5 +1,5 @@
 import type { Attachment, Complaint, Locale } from '../domain/complaint';
-import { localDate } from '../domain/deadlines';
+import { localDayDmy } from '../domain/deadlines';
 import { formatTrackingCode } from '../domain/tracking-code';
 import { tFor } from '../i18n';
 
@@ -45,8 +45,7 @@ export interface RenderedNotice {
 
 /** `dd/mm/yyyy` of the Vietnamese calendar day. */
 export function formatDay(at: Date): string {
-  const [y, m, d] = localDate(at).split('-');
-  return `${d}/${m}/${y}`;
+  return localDayDmy(at);
 }
 
 export function publicLink(publicBaseUrl: string, code: string): string {

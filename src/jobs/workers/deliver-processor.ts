@@ -73,8 +73,22 @@ export function toJobError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-async function agencyName(agencies: AgencyStore, code: string): Promise<string> {
-  return (await agencies.get(code))?.name ?? code;
+/** How long an agency's name is reused in notices: a renamed agency shows in notices within a minute. */
+const AGENCY_NAME_TTL_MS = 60_000;
+
+/** Agency names for notices, read once a minute at most per agency (every notice names one). */
+export function agencyNames(agencies: AgencyStore, clock: Clock): (code: string) => Promise<string> {
+  const cache = new Map<string, { name: string; until: number }>();
+  return async (code) => {
+    const now = clock.now().getTime();
+    const hit = cache.get(code);
+    if (hit && hit.until > now) return hit.name;
+    const name = (await agencies.get(code))?.name ?? code;
+    // Agencies are a few hundred; the bound only guards against a flood of unknown codes.
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(code, { name, until: now + AGENCY_NAME_TTL_MS });
+    return name;
+  };
 }
 
 /** Appends a history event once (by id), retrying on a concurrent officer write. */
@@ -98,13 +112,14 @@ async function appendHistoryOnce(
 
 export function createDeliverHandler(deps: DeliverDeps, route: DeliveryRoute): JobHandler<DeliverJobData> {
   const logger = deps.logger.child({ module: `deliver:${route}` });
+  const agencyName = agencyNames(deps.agencies, deps.clock);
 
   async function sendNotice(job: DeliveryJob, c: Complaint): Promise<string | undefined> {
     const rendered = renderNotice({
       kind: job.kind,
       complaint: c,
       locale: c.locale,
-      agencyName: await agencyName(deps.agencies, job.agency ?? c.owner),
+      agencyName: await agencyName(job.agency ?? c.owner),
       publicBaseUrl: deps.publicBaseUrl,
       message: job.message,
       withAnswer: job.withAnswer,

@@ -3,12 +3,23 @@ import {
   answerDueAt,
   isWorkingDay,
   localDate,
+  localDayDmy,
   DEFAULT_DEADLINE_RULES,
 } from '../../../src/domain/deadlines';
 
 describe('working-day deadlines (Asia/Ho_Chi_Minh)', () => {
   it('uses the Vietnamese calendar date', () => {
     expect(localDate(new Date('2026-03-05T18:00:00Z'))).toBe('2026-03-06'); // 01:00 on the 6th in Hà Nội
+  });
+
+  it('writes that date as DD/MM/YYYY, agreeing with localDate around local midnight and year ends', () => {
+    expect(localDayDmy(new Date('2026-03-05T18:00:00Z'))).toBe('06/03/2026');
+    expect(localDayDmy(new Date('2026-12-31T16:59:59.999Z'))).toBe('31/12/2026');
+    expect(localDayDmy(new Date('2026-12-31T17:00:00Z'))).toBe('01/01/2027');
+    for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 7 * 3600_000 + 1234) {
+      const [y, m, d] = localDate(new Date(t)).split('-');
+      expect(localDayDmy(new Date(t))).toBe(`${d}/${m}/${y}`);
+    }
   });
 
   it('skips weekends', () => {
