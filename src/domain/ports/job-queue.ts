@@ -25,9 +25,12 @@ export interface JobInfo<T = unknown> {
   rateKey?: string;
   /**
    * Present when the queue was given `doneMarks`: records that this job's effect happened (see
-   * ProcessOptions.doneMarks). Call it right after the effect, before returning. Once it resolves
-   * the job counts as finished for its key's order: the key's next job may start (its predecessor's
-   * effect is done), even before this handler returns.
+   * ProcessOptions.doneMarks). Call it right after the effect, before returning. The mark is stored
+   * by the end of the event-loop turn it was called in, and never after the job's acknowledgement
+   * (BullMQ writes the two together, the mark first), so an acknowledged job is always marked; a
+   * process that dies before then leaves the job to run again, as one that dies just before the
+   * call does. Once stored, the job counts as finished for its key's order: the key's next job may
+   * start (its predecessor's effect is done), even before this handler returns.
    */
   markDone?(): Promise<void>;
 }

@@ -107,9 +107,21 @@ interface InFlight {
   abandon: () => void;
 }
 
+/**
+ * The worker's own Redis client (BullMQ's ioredis, the connection its acknowledgements go on), once
+ * connected, with our release script defined on it: done marks are written there (see markDone).
+ */
+type AckClient = Pick<PaknCommands, 'paknRelease'> & {
+  set(key: string, value: string, px: 'PX', ms: number): Promise<unknown>;
+  status: string;
+  stream?: { cork(): void; uncork(): void };
+  defineCommand(name: string, def: { numberOfKeys: number; lua: string }): void;
+};
+
 interface Consumer {
   worker: Worker;
   inFlight: Set<InFlight>;
+  ackClient?: AckClient;
 }
 
 /** Thrown inside our processor to hand a job back to BullMQ's "move back to wait" path at shutdown. */
@@ -148,6 +160,8 @@ export class BullmqJobQueue implements JobQueue {
   private readonly consumers = new Map<string, Consumer>();
   private readonly lastErrorLog = new Map<string, number>();
   private readonly releasing = new Set<Promise<void>>();
+  /** Worker connections corked until the end of the current tick (markBeforeAck). */
+  private readonly corked = new WeakSet<object>();
   private closing = false;
 
   constructor(private readonly options: BullmqJobQueueOptions) {
@@ -244,9 +258,10 @@ export class BullmqJobQueue implements JobQueue {
     if (this.consumers.has(queue)) throw new Error(`queue ${queue} already has a handler in this JobQueue`);
     if (this.closing) throw new Error('JobQueue is closing');
     const inFlight = new Set<InFlight>();
+    const consumer: Consumer = { worker: undefined as unknown as Worker, inFlight };
     const worker = new Worker<Envelope>(
       queue,
-      (job, token) => this.run(queue, job, token, handler as JobHandler, options, inFlight),
+      (job, token) => this.run(queue, job, token, handler as JobHandler, options, consumer),
       {
         connection: { ...this.base, maxRetriesPerRequest: null },
         prefix: this.options.prefix,
@@ -283,7 +298,16 @@ export class BullmqJobQueue implements JobQueue {
         );
       }
     });
-    this.consumers.set(queue, { worker, inFlight });
+    consumer.worker = worker;
+    this.consumers.set(queue, consumer);
+    void worker.client.then(
+      (client) => {
+        const c = client as unknown as AckClient;
+        c.defineCommand('paknRelease', { numberOfKeys: 4, lua: RELEASE_LUA });
+        consumer.ackClient = c;
+      },
+      () => undefined, // reported by the worker's 'error' event; marks go on our connection meanwhile
+    );
   }
 
   async listDead(queue: string, limit = 100): Promise<DeadJob[]> {
@@ -379,8 +403,9 @@ export class BullmqJobQueue implements JobQueue {
     token: string | undefined,
     handler: JobHandler,
     options: ProcessOptions,
-    inFlight: Set<InFlight>,
+    consumer: Consumer,
   ): Promise<void> {
+    const { inFlight } = consumer;
     // A job fetched while closing goes straight back to the waiting list.
     if (this.closing) throw Worker.RateLimitError();
     const env = job.data;
@@ -418,12 +443,15 @@ export class BullmqJobQueue implements JobQueue {
     let released = false;
     const markDone = marks
       ? async () => {
-          if (keyed) {
+          const ack = consumer.ackClient;
+          if (ack && ack.status === 'ready') {
+            this.markBeforeAck(queue, job, options, ttlOf(marks), ack);
+          } else if (keyed) {
             await this.retried(() => this.release(queue, job, options, ttlOf(marks)));
-            released = true;
           } else {
             await this.retried(() => this.redis.set(this.doneKey(queue, job.id!), '1', 'PX', ttlOf(marks)));
           }
+          released = keyed;
         }
       : undefined;
     try {
@@ -514,6 +542,45 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   /**
+   * Writes a job's done mark (with its key's release, for a keyed job) on the worker's own connection,
+   * in the same socket write as BullMQ's acknowledgement of the job: the stream is corked until the
+   * promise chain that ends in BullMQ's "move to completed" has run (a nextTick runs after it), so
+   * the two leave together, and Redis runs the mark first. The ack therefore never lands without the
+   * mark, and a job whose process dies before the write is run again (as when it dies before the
+   * mark's own round trip). One write and one read per message instead of two of each.
+   */
+  private markBeforeAck(
+    queue: string,
+    job: Job<Envelope>,
+    options: ProcessOptions,
+    ttlMs: number,
+    ack: AckClient,
+  ): void {
+    const stream = ack.stream;
+    if (stream && !this.corked.has(stream)) {
+      this.corked.add(stream);
+      stream.cork();
+      process.nextTick(() => {
+        this.corked.delete(stream);
+        stream.uncork();
+      });
+    }
+    const written: Promise<unknown> =
+      job.data.k !== undefined
+        ? ack
+            .paknRelease(...this.releaseArgs(queue, job, options, ttlMs))
+            .then((next) => this.wakeNext(queue, next))
+        : ack.set(this.doneKey(queue, job.id!), '1', 'PX', ttlMs);
+    const tracked: Promise<void> = written
+      .then(
+        () => undefined,
+        (err: unknown) => this.logError('mark', err),
+      )
+      .finally(() => this.releasing.delete(tracked));
+    this.releasing.add(tracked);
+  }
+
+  /**
    * Not awaited by the processor: the release and BullMQ's own "move to completed/failed" then go to
    * Redis side by side (one round trip per job less). Only the release lets the key's next job start,
    * so order does not depend on which lands first. `close` waits for releases in flight.
@@ -538,7 +605,16 @@ export class BullmqJobQueue implements JobQueue {
     options: ProcessOptions,
     markTtlMs = 0,
   ): Promise<void> {
-    const next = await this.redis.paknRelease(
+    await this.wakeNext(queue, await this.redis.paknRelease(...this.releaseArgs(queue, job, options, markTtlMs)));
+  }
+
+  private releaseArgs(
+    queue: string,
+    job: Job<Envelope>,
+    options: ProcessOptions,
+    markTtlMs: number,
+  ): Parameters<PaknCommands['paknRelease']> {
+    return [
       this.key(queue, `order:${job.data.k}`),
       this.key(queue, 'parked'),
       this.key(queue, `keylog:${job.data.k}`),
@@ -547,7 +623,11 @@ export class BullmqJobQueue implements JobQueue {
       options.perKeyLimiter?.max ?? 0,
       enforcedWindowMs(options.perKeyLimiter?.durationMs ?? 0),
       markTtlMs,
-    );
+    ];
+  }
+
+  /** After a release: the key's next job, if it was parked waiting for its turn, is woken (now, or when the key's window has room). */
+  private async wakeNext(queue: string, next: [string, number] | null): Promise<void> {
     if (!next) return;
     const [nextId, waitMs] = next;
     if (waitMs > 0) {

@@ -66,6 +66,31 @@ describe('BullmqJobQueue: per-key order, marks and the first-of-key path', () =>
     expect(await redis.zcard(key(name, 'order:chat-1'))).toBe(0);
   });
 
+  it('every job acknowledged after markDone carries its mark (written with the ack), keyed or not', async () => {
+    const q = open();
+    const name = qname();
+    let ran = 0;
+    q.process(
+      name,
+      async (job: JobInfo<number>) => {
+        ran++;
+        await job.markDone!();
+      },
+      { doneMarks: { ttlMs: 60_000 }, concurrency: 8 },
+    );
+    const ids = Array.from({ length: 60 }, (_, i) => `ev-${i}:tg`);
+    await q.enqueueMany!(
+      name,
+      ids.map((id, i) => ({ name: 'x', data: i, options: { jobId: id, ...(i % 3 ? { rateKey: `chat-${i % 7}` } : {}) } })),
+    );
+    await waitFor(async () => (await q.counts(name)).completed === ids.length, 20_000, 'all completed');
+    expect(ran).toBe(ids.length);
+    const marks = await Promise.all(ids.map((id) => redis.exists(key(name, `done:${toBullId(id)}`))));
+    expect(marks.every((m) => m === 1)).toBe(true);
+    // Every key let go of its jobs.
+    for (let k = 0; k < 7; k++) expect(await redis.zcard(key(name, `order:chat-${k}`))).toBe(0);
+  });
+
   it("markDone lets the key's next job start while the marked handler is still returning", async () => {
     const q = open();
     const name = qname();

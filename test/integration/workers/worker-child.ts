@@ -80,7 +80,13 @@ queue.process = <T>(name: string, handler: JobHandler<T>, options?: ProcessOptio
               ...job,
               async markDone() {
                 await job.markDone!();
-                if (crash === 'after-mark') die();
+                if (crash === 'after-mark') {
+                  // The queue writes a mark by the end of the tick markDone was called in (with the
+                  // job's ack when the handler returns in it): let that write go, then die with the
+                  // handler unreturned, so no ack is sent.
+                  await new Promise((r) => setImmediate(r));
+                  die();
+                }
               },
             }
           : job,
