@@ -272,7 +272,8 @@ class Connection {
       if (name === 'content-length') {
         if (!/^\d+$/.test(value)) throw new HttpClientError('malformed Content-Length', 'protocol');
         const n = Number(value);
-        if (this.length >= 0 && this.length !== n) throw new HttpClientError('conflicting Content-Length', 'protocol');
+        if (this.length >= 0 && this.length !== n)
+          throw new HttpClientError('conflicting Content-Length', 'protocol');
         this.length = n;
       } else if (name === 'transfer-encoding') {
         this.chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
@@ -314,7 +315,8 @@ class Connection {
       }
       if (buf.length < eol + 2 + size + 2) return false;
       this.received += size;
-      if (this.received > this.client.maxBodyBytes) throw new HttpClientError('response too large', 'too_large');
+      if (this.received > this.client.maxBodyBytes)
+        throw new HttpClientError('response too large', 'too_large');
       this.chunks.push(buf.subarray(eol + 2, eol + 2 + size));
       if (buf[eol + 2 + size] !== 13 || buf[eol + 3 + size] !== 10)
         throw new HttpClientError('malformed chunk', 'protocol');

@@ -57,7 +57,11 @@ export class TelegramApi {
    * API root, shared by every TelegramApi of the process), answered like telegraf's `callApi`: `result`
    * when `ok`, otherwise a TelegramError (so the error mapping below is the one for both paths).
    */
-  async postJson<T>(method: string, payload: Record<string, unknown>, timeoutMs = this.timeoutMs): Promise<T> {
+  async postJson<T>(
+    method: string,
+    payload: Record<string, unknown>,
+    timeoutMs = this.timeoutMs,
+  ): Promise<T> {
     const root = (this.root ??= rootOf(this.config.apiRoot, this.config.botToken));
     let res: HttpResponse;
     try {
@@ -137,7 +141,11 @@ export function toChannelSendError(err: unknown): ChannelSendError {
   // Timeouts (AbortError/TimeoutError) and network failures (node-fetch FetchError, our HttpClientError): worth
   // retrying.
   const e = err as { name?: string; message?: string; type?: string; code?: string };
-  return new ChannelSendError('telegram', 'transient', `${e.name ?? 'Error'}: ${e.type ?? e.code ?? ''}`.trim());
+  return new ChannelSendError(
+    'telegram',
+    'transient',
+    `${e.name ?? 'Error'}: ${e.type ?? e.code ?? ''}`.trim(),
+  );
 }
 
 interface ApiRoot {

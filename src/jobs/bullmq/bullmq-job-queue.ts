@@ -135,21 +135,29 @@ class AbandonedError extends Error {}
  *   still a no-op. After them the id is forgotten and a new enqueue runs again.
  * - Dead letter: BullMQ's failed set after the last attempt (or at once for PermanentJobError).
  * - Per-key order and limit (BullMQ OSS has no groups). Chosen design: a per-key "order" sorted set
- *   in Redis holds the ids of the key's unfinished jobs in enqueue order; only its first member may run
- *   (checked atomically by GATE_LUA when a worker picks a job). That gives one-at-a-time and order in
- *   one structure, survives gaps (a crash between enqueue and the order write, a duplicate enqueue, a
- *   job removed by hand: the gate re-adds a missing job, and a first member that no longer exists or
+ *   in Redis holds the ids of the key's unfinished jobs in enqueue order; only its first member may run.
+ *   A job is written to its key's order just before it is added to BullMQ (ENQUEUE_ORDER_LUA), so the
+ *   producer learns its place: a job first of its key is added as is and flagged, and its first run
+ *   needs no check (nothing can get ahead of it, and nothing else removes it); a job behind others is
+ *   added delayed and parked, and promoted the moment the job ahead of it finishes. Any other run (a
+ *   retry, a job taken again after a stall, a dead job retried, a job under a limit) is checked
+ *   atomically by GATE_LUA when a worker picks it. That gives one-at-a-time and order in one
+ *   structure, survives gaps (a crash between the order write and the add, a duplicate enqueue, a job
+ *   removed by hand: the gate re-adds a missing job, and a first member that no longer exists or
  *   already finished is reaped), and a retrying or RetryLater-delayed first job keeps later ones of its
  *   key waiting — which is what "order per chat" needs. A job that is not first is moved back to
- *   delayed (`moveToDelayed` + DelayedError, no attempt used) and promoted the moment the job ahead of
- *   it finishes. A sequence-number-with-lock scheme was rejected: one lost number (crash between INCR
- *   and add, or a duplicate add) would block the key forever.
+ *   delayed (`moveToDelayed` + DelayedError, no attempt used). A sequence-number-with-lock scheme was
+ *   rejected: one lost number (crash between INCR and add, or a duplicate add) would block the key
+ *   forever.
  *   Note: a job enqueued with a delay keeps later jobs of the same key behind it.
+ * - Done marks (ProcessOptions.doneMarks) are written with the job's release, on the worker's own
+ *   connection in the same write as BullMQ's acknowledgement (see markBeforeAck); a mark found at
+ *   enqueue keeps the job from being added again.
  * - Limits are sliding windows over start times (never more than `max` starts in any window of
- *   `durationMs`, with a small margin: see enforcedWindowMs), per key and for the queue, kept in Redis. A job over the queue limit goes back to
- *   the head of the waiting list and fetching pauses (BullMQ `rateLimit`) until the window has room;
- *   a job whose key window is full is delayed until it has room; when a key's job finishes, the next
- *   one is woken when the key's window allows it.
+ *   `durationMs`, with a small margin: see enforcedWindowMs), per key and for the queue, kept in
+ *   Redis. A job over the queue limit goes back to the head of the waiting list and fetching pauses
+ *   (BullMQ `rateLimit`) until the window has room; a job whose key window is full is delayed until
+ *   it has room; when a key's job finishes, the next one is woken when the key's window allows it.
  */
 export class BullmqJobQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
@@ -605,7 +613,10 @@ export class BullmqJobQueue implements JobQueue {
     options: ProcessOptions,
     markTtlMs = 0,
   ): Promise<void> {
-    await this.wakeNext(queue, await this.redis.paknRelease(...this.releaseArgs(queue, job, options, markTtlMs)));
+    await this.wakeNext(
+      queue,
+      await this.redis.paknRelease(...this.releaseArgs(queue, job, options, markTtlMs)),
+    );
   }
 
   private releaseArgs(

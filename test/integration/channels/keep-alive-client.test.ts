@@ -24,7 +24,9 @@ async function close(server: net.Server): Promise<void> {
 }
 
 /** A raw TCP server: `onRequest(socket, requestText)` once a whole request (head and body) arrived. */
-function rawServer(onRequest: (socket: net.Socket, req: string) => void): net.Server & { sockets: Set<net.Socket> } {
+function rawServer(
+  onRequest: (socket: net.Socket, req: string) => void,
+): net.Server & { sockets: Set<net.Socket> } {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -68,7 +70,8 @@ describe('KeepAliveClient', () => {
 
   describe('with node:http as the server', () => {
     let port: number;
-    const seen: Array<{ url?: string; headers: http.IncomingHttpHeaders; body: string; socket: unknown }> = [];
+    const seen: Array<{ url?: string; headers: http.IncomingHttpHeaders; body: string; socket: unknown }> =
+      [];
     beforeEach(async () => {
       seen.length = 0;
       const server = http.createServer((req, res) => {
@@ -145,8 +148,9 @@ describe('KeepAliveClient', () => {
   it('speaks TLS, checking the certificate against the given CA', async () => {
     const dir = join(__dirname, '../../fixtures/tls');
     const cert = readFileSync(join(dir, 'localhost-cert.pem'));
-    const server = https.createServer({ cert, key: readFileSync(join(dir, 'localhost-key.pem')) }, (req, res) =>
-      res.end(`tls ${req.headers.host}`),
+    const server = https.createServer(
+      { cert, key: readFileSync(join(dir, 'localhost-key.pem')) },
+      (req, res) => res.end(`tls ${req.headers.host}`),
     );
     servers.push(server);
     const port = await listen(server);
@@ -154,7 +158,9 @@ describe('KeepAliveClient', () => {
     clients.push(trusted);
     expect(text((await trusted.request(HEAD(), '', 5000)).body)).toBe('tls test');
     // Without the CA the self-signed certificate is refused.
-    const err = await client(port, { tls: true }).request(HEAD(), '', 5000).catch((e: unknown) => e);
+    const err = await client(port, { tls: true })
+      .request(HEAD(), '', 5000)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpClientError);
     expect(err).toMatchObject({ code: 'network' });
   });
@@ -200,7 +206,11 @@ describe('KeepAliveClient', () => {
     ['garbage', 'SMTP ready\r\n\r\n', 'protocol'],
     ['a malformed Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n', 'protocol'],
     ['more body than announced', 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nok', 'protocol'],
-    ['a malformed chunk', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nok\r\n0\r\n\r\n', 'protocol'],
+    [
+      'a malformed chunk',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nok\r\n0\r\n\r\n',
+      'protocol',
+    ],
     ['a body over the limit', 'HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n', 'too_large'],
     ['a close before the answer', '', 'closed'],
   ])('fails on %s, and the next request gets a fresh connection', async (_, answer, code) => {
@@ -237,7 +247,9 @@ describe('KeepAliveClient', () => {
     const server = net.createServer();
     const port = await listen(server);
     await close(server);
-    const err = await client(port).request(HEAD(), '', 5000).catch((e: unknown) => e);
+    const err = await client(port)
+      .request(HEAD(), '', 5000)
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'network' });
   });
 });

@@ -81,7 +81,11 @@ describe('BullmqJobQueue: per-key order, marks and the first-of-key path', () =>
     const ids = Array.from({ length: 60 }, (_, i) => `ev-${i}:tg`);
     await q.enqueueMany!(
       name,
-      ids.map((id, i) => ({ name: 'x', data: i, options: { jobId: id, ...(i % 3 ? { rateKey: `chat-${i % 7}` } : {}) } })),
+      ids.map((id, i) => ({
+        name: 'x',
+        data: i,
+        options: { jobId: id, ...(i % 3 ? { rateKey: `chat-${i % 7}` } : {}) },
+      })),
     );
     await waitFor(async () => (await q.counts(name)).completed === ids.length, 20_000, 'all completed');
     expect(ran).toBe(ids.length);

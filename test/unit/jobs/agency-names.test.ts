@@ -33,7 +33,10 @@ describe('agency names in notices', () => {
     const counting = { ...stores.agencies, get: (code: string) => (reads++, stores.agencies.get(code)) };
     const nameOf = agencyNames(counting, clock);
     expect(await nameOf('hno')).toBe('UBND TP Hà Nội');
-    await stores.agencies.upsert({ ...(await stores.agencies.get('hno'))!, name: 'Ủy ban nhân dân TP Hà Nội' });
+    await stores.agencies.upsert({
+      ...(await stores.agencies.get('hno'))!,
+      name: 'Ủy ban nhân dân TP Hà Nội',
+    });
     now += 59_000;
     expect(await nameOf('hno')).toBe('UBND TP Hà Nội');
     expect(reads).toBe(1);
