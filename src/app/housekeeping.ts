@@ -34,7 +34,10 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Housekeep
   const dedupe = await deps.dedupe.purgeExpired();
   let expired = 0;
   for (const { keyPrefix, maxAgeMs } of deps.expiring ?? [])
-    expired += await deps.conversations.purgeIdleUnder(keyPrefix, new Date(deps.clock.now().getTime() - maxAgeMs));
+    expired += await deps.conversations.purgeIdleUnder(
+      keyPrefix,
+      new Date(deps.clock.now().getTime() - maxAgeMs),
+    );
   if (conversations || dedupe || expired)
     deps.logger.info({ conversations, dedupe, expired }, 'housekeeping purged');
   return { conversations, dedupe, expired };

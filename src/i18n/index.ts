@@ -55,7 +55,8 @@ const fixed = new Map<string, TFunction>();
  */
 export function tFor(locale: Locale, ns?: string): TFunction {
   const instance = getI18n();
-  const namespace = ns ?? (typeof instance.options.defaultNS === 'string' ? instance.options.defaultNS : 'common');
+  const namespace =
+    ns ?? (typeof instance.options.defaultNS === 'string' ? instance.options.defaultNS : 'common');
   const key = `${locale}\u0000${namespace}`;
   let t = fixed.get(key);
   if (!t) fixed.set(key, (t = fastFixedT(instance, locale, [namespace])));

@@ -426,7 +426,10 @@ export class EmbeddedJobQueue implements JobQueue {
     const run = async (): Promise<void> => {
       try {
         if (c.doneMarks && this.sql.isDone.get(row.queue, row.id, Date.now()) !== undefined) {
-          this.logger.info({ queue: row.queue, jobId: row.id }, 'job already done (its mark exists); not run again');
+          this.logger.info(
+            { queue: row.queue, jobId: row.id },
+            'job already done (its mark exists); not run again',
+          );
           this.write(() => this.sql.complete.run(Date.now(), row.seq, token));
           return;
         }

@@ -50,7 +50,9 @@ describe('BullmqJobQueue while Redis is away', () => {
     process.off('unhandledRejection', onUnhandled);
     await dropPrefix(REDIS_URL, prefix);
     await sleep(300); // let the closed clients' sockets finish closing
-    await waitFor(() => timers() <= timersBefore, 10_000, 'timers of the closed clients').catch(() => undefined);
+    await waitFor(() => timers() <= timersBefore, 10_000, 'timers of the closed clients').catch(
+      () => undefined,
+    );
   });
 
   it('fails enqueues fast, does not crash, and resumes by itself when Redis is back', async () => {
