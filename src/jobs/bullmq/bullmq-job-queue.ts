@@ -54,6 +54,9 @@ interface Envelope {
  */
 const PARKED_RECHECK_MS = 5000;
 
+/** Jobs whose order is written in one script call (a bulk enqueue of thousands is split). */
+const ENQUEUE_ORDER_BATCH = 500;
+
 /**
  * BullMQ ids may not contain ':' nor look like an integer. Safe ids pass unchanged; others become
  * '%' + a percent-escape, which no safe id can start with, so the mapping stays one-to-one.
@@ -79,15 +82,7 @@ function redisOptionsFrom(connection: string | RedisOptions): RedisOptions {
 
 type GateVerdict = [number, number, string, number];
 interface PaknCommands {
-  paknEnqueueOrder(
-    order: string,
-    seq: string,
-    jobKey: string,
-    parked: string,
-    doneMark: string,
-    jobId: string,
-    mayPark: number,
-  ): Promise<number>;
+  paknEnqueueOrder(numKeys: number, ...keysThenArgs: Array<string | number>): Promise<number[]>;
   paknGate(...args: Array<string | number>): Promise<GateVerdict>;
   paknRelease(
     order: string,
@@ -183,7 +178,7 @@ export class BullmqJobQueue implements JobQueue {
       enableAutoPipelining: true,
     }) as IORedis & PaknCommands;
     this.redis.on('error', (err) => this.logError('redis', err));
-    this.redis.defineCommand('paknEnqueueOrder', { numberOfKeys: 5, lua: ENQUEUE_ORDER_LUA });
+    this.redis.defineCommand('paknEnqueueOrder', { lua: ENQUEUE_ORDER_LUA });
     this.redis.defineCommand('paknGate', { numberOfKeys: 6, lua: GATE_LUA });
     this.redis.defineCommand('paknRelease', { numberOfKeys: 4, lua: RELEASE_LUA });
     this.redis.defineCommand('paknReap', { numberOfKeys: 1, lua: REAP_LUA });
@@ -204,25 +199,22 @@ export class BullmqJobQueue implements JobQueue {
       // gate the first time), or behind others (added delayed and parked, so workers do not fetch it
       // before its turn; the job ahead of it promotes it when it finishes). A crash between this and
       // the add leaves an order naming a job that does not exist: the gate reaps it (see gate).
-      const p = this.redis.pipeline() as unknown as PaknCommands & {
-        exec(): Promise<Array<[Error | null, unknown]> | null>;
-      };
-      for (const { r } of keyed) {
-        const bullId = toBullId(r.id);
-        void p.paknEnqueueOrder(
-          this.key(queue, `order:${r.rateKey}`),
-          this.key(queue, 'seq'),
-          `${this.options.prefix}:${queue}:${bullId}`,
-          this.key(queue, 'parked'),
-          this.doneKey(queue, bullId),
-          bullId,
-          r.delayMs === 0 ? 1 : 0,
-        );
+      for (let from = 0; from < keyed.length; from += ENQUEUE_ORDER_BATCH) {
+        const batch = keyed.slice(from, from + ENQUEUE_ORDER_BATCH);
+        const keys = [this.key(queue, 'seq'), this.key(queue, 'parked')];
+        const args: Array<string | number> = [];
+        for (const { r } of batch) {
+          const bullId = toBullId(r.id);
+          keys.push(
+            this.key(queue, `order:${r.rateKey}`),
+            `${this.options.prefix}:${queue}:${bullId}`,
+            this.doneKey(queue, bullId),
+          );
+          args.push(bullId, r.delayMs === 0 ? 1 : 0);
+        }
+        const ranks = await this.redis.paknEnqueueOrder(keys.length, ...keys, ...args);
+        batch.forEach((entry, i) => (entry.rank = Number(ranks[i])));
       }
-      const results = (await p.exec()) ?? [];
-      const failed = results.find(([err]) => err !== null);
-      if (failed) throw failed[0];
-      keyed.forEach((entry, i) => (entry.rank = Number(results[i]![1])));
     }
     // A job already finished or marked done is not added again (BullMQ would ignore the finished one;
     // the marked one may have been forgotten by BullMQ already).

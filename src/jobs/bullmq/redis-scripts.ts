@@ -15,29 +15,36 @@
  */
 
 /**
- * KEYS: order, seq, job hash, parked, done mark. ARGV: job id, may park (1|0). Run before the job is
- * added to BullMQ, so that the producer learns the job's place in its key: a job first of its key
- * from the start needs no gate on its first run (see BullmqJobQueue.run). Adds the job to its key's
- * order unless it is done or finished; when it is not first and may park, marks it parked (it is
- * then added delayed, to be promoted on its turn).
- * Returns its rank in the order (0 = first), -1 when a job of that id finished, -2 when its done mark
- * exists (its effect happened: it is not to be added again).
+ * KEYS: seq, parked, then for each job: its key's order, its job hash, its done mark.
+ * ARGV: for each job: its id, may park (1|0).
+ * Run before the jobs are added to BullMQ (one call for a whole batch), so that the producer learns
+ * each job's place in its key: a job first of its key from the start needs no gate on its first run
+ * (see BullmqJobQueue.run). Adds each job to its key's order unless it is done or finished; when it
+ * is not first and may park, marks it parked (it is then added delayed, to be promoted on its turn).
+ * Returns, per job, its rank in the order (0 = first), -1 when a job of that id finished, -2 when its
+ * done mark exists (its effect happened: it is not to be added again).
  */
 export const ENQUEUE_ORDER_LUA = `
-if redis.call('EXISTS', KEYS[5]) == 1 then
-  return -2
+local out = {}
+for i = 1, #ARGV / 2 do
+  local order, job, mark = KEYS[3 * i], KEYS[3 * i + 1], KEYS[3 * i + 2]
+  local id = ARGV[2 * i - 1]
+  if redis.call('EXISTS', mark) == 1 then
+    out[i] = -2
+  elseif redis.call('HEXISTS', job, 'finishedOn') == 1 then
+    out[i] = -1
+  else
+    if not redis.call('ZSCORE', order, id) then
+      redis.call('ZADD', order, redis.call('INCR', KEYS[1]), id)
+    end
+    local rank = redis.call('ZRANK', order, id)
+    if rank > 0 and ARGV[2 * i] == '1' then
+      redis.call('SADD', KEYS[2], id)
+    end
+    out[i] = rank
+  end
 end
-if redis.call('HEXISTS', KEYS[3], 'finishedOn') == 1 then
-  return -1
-end
-if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
-  redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[2]), ARGV[1])
-end
-local rank = redis.call('ZRANK', KEYS[1], ARGV[1])
-if rank > 0 and ARGV[2] == '1' then
-  redis.call('SADD', KEYS[4], ARGV[1])
-end
-return rank
+return out
 `;
 
 /**
