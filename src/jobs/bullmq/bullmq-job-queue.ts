@@ -163,6 +163,7 @@ export class BullmqJobQueue implements JobQueue {
   private readonly consumers = new Map<string, Consumer>();
   private readonly lastErrorLog = new Map<string, number>();
   private readonly releasing = new Set<Promise<void>>();
+  private readonly keyBases = new Map<string, string>();
   /** Worker connections corked until the end of the current tick (markBeforeAck). */
   private readonly corked = new WeakSet<object>();
   private closing = false;
@@ -648,16 +649,17 @@ export class BullmqJobQueue implements JobQueue {
 
   private info(queue: string, job: Job<Envelope>, markDone?: () => Promise<void>): JobInfo {
     const env = job.data;
-    return {
+    const info: JobInfo = {
       id: env.i,
       queue,
       name: job.name,
       data: env.d,
       attempt: job.attemptsMade + 1,
       maxAttempts: job.opts.attempts ?? 1,
-      ...(env.k !== undefined ? { rateKey: env.k } : {}),
-      ...(markDone ? { markDone } : {}),
     };
+    if (env.k !== undefined) info.rateKey = env.k;
+    if (markDone) info.markDone = markDone;
+    return info;
   }
 
   private doneKey(queue: string, bullId: string): string {
@@ -706,7 +708,12 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   private key(queue: string, suffix: string): string {
-    return `${this.options.prefix}:${queue}:pakn:${suffix}`;
+    let base = this.keyBases.get(queue);
+    if (base === undefined) {
+      base = `${this.options.prefix}:${queue}:pakn:`;
+      this.keyBases.set(queue, base);
+    }
+    return base + suffix;
   }
 
   /** While Redis is down every client reports each reconnect; one line per source per 5 s is enough. */

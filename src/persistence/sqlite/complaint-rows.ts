@@ -110,20 +110,19 @@ function reviveAnswer(a: Answer): Answer {
 
 /** Parses a stored document back into a Complaint with real Dates. */
 export function complaintFromDoc(doc: string): Complaint {
-  const raw = JSON.parse(doc) as Complaint;
-  const c: Complaint = {
-    ...raw,
-    dueAt: date(raw.dueAt),
-    createdAt: date(raw.createdAt),
-    updatedAt: date(raw.updatedAt),
-    supplements: raw.supplements.map((s: Supplement) => ({ ...s, at: date(s.at) })),
-    notes: raw.notes.map((n: InternalNote) => ({ ...n, at: date(n.at) })),
-    history: raw.history.map((h: HistoryEvent) => ({ ...h, at: date(h.at) })),
-  };
-  const answeredAt = optDate(raw.answeredAt);
+  // Revived in place: the parsed objects belong to nobody else, so they need no copies (a PAKN is read
+  // for every notice sent).
+  const c = JSON.parse(doc) as Complaint;
+  c.dueAt = date(c.dueAt);
+  c.createdAt = date(c.createdAt);
+  c.updatedAt = date(c.updatedAt);
+  for (const s of c.supplements as Supplement[]) s.at = date(s.at);
+  for (const n of c.notes as InternalNote[]) n.at = date(n.at);
+  for (const h of c.history as HistoryEvent[]) h.at = date(h.at);
+  const answeredAt = optDate(c.answeredAt);
   if (answeredAt) c.answeredAt = answeredAt;
   else delete c.answeredAt;
-  if (raw.answer) c.answer = reviveAnswer(raw.answer);
+  if (c.answer) c.answer = reviveAnswer(c.answer);
   return c;
 }
 
