@@ -204,6 +204,13 @@ describe('KeepAliveClient', () => {
 
   it.each([
     ['garbage', 'SMTP ready\r\n\r\n', 'protocol'],
+    ['a status line of another HTTP version', 'HTTP/2 200 OK\r\nContent-Length: 2\r\n\r\nok', 'protocol'],
+    ['a header line without a colon', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nBroken\r\n\r\nok', 'protocol'],
+    [
+      'two different lengths',
+      'HTTP/1.1 200 OK\r\nContent-Length: 2\r\ncontent-length: 3\r\n\r\nok',
+      'protocol',
+    ],
     ['a malformed Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n', 'protocol'],
     ['more body than announced', 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nok', 'protocol'],
     [
@@ -226,6 +233,18 @@ describe('KeepAliveClient', () => {
     expect(err).toBeInstanceOf(HttpClientError);
     expect(err).toMatchObject({ code });
     expect(text((await c.request(HEAD(), '', 5000)).body)).toBe('ok');
+  });
+
+  it('reads framing headers in any case, and a body split across reads', async () => {
+    const server = rawServer((s) => {
+      s.write('HTTP/1.1 200 OK\r\nCONTENT-LENGTH: 11\r\nconnection: Keep-Alive\r\nX-Other: a:b\r\n\r\nPhản');
+      setTimeout(() => s.write(' ánh'), 5);
+    });
+    servers.push(server);
+    const c = client(await listen(server));
+    expect(text((await c.request(HEAD(), '', 5000)).body)).toBe('Phản ánh');
+    expect(text((await c.request(HEAD(), '', 5000)).body)).toBe('Phản ánh');
+    expect(server.sockets.size).toBe(1);
   });
 
   it('drops a connection on which the server speaks out of turn', async () => {
