@@ -184,12 +184,7 @@ class Connection {
 
   private resetResponse(): void {
     this.buf = undefined;
-    this.status = 0;
-    this.bodyStart = -1;
-    this.length = -1;
-    this.chunked = false;
-    this.untilClose = false;
-    this.keepAlive = true;
+    this.resetHead();
     this.chunks = [];
     this.received = 0;
   }
@@ -248,6 +243,7 @@ class Connection {
     }
   }
 
+  /** What the head of a response set (also cleared after an interim 1xx). */
   private resetHead(): void {
     this.status = 0;
     this.bodyStart = -1;
