@@ -54,8 +54,11 @@ interface Envelope {
  */
 const PARKED_RECHECK_MS = 5000;
 
-/** Jobs whose order is written in one script call (a bulk enqueue of thousands is split). */
-const ENQUEUE_ORDER_BATCH = 500;
+/**
+ * Jobs whose order is written in one script call: a bulk enqueue is split, so that no one script holds
+ * Redis (single-threaded) long enough to delay the workers' commands.
+ */
+const ENQUEUE_ORDER_BATCH = 100;
 
 /**
  * BullMQ ids may not contain ':' nor look like an integer. Safe ids pass unchanged; others become
@@ -433,12 +436,7 @@ export class BullmqJobQueue implements JobQueue {
       if (keyed) this.releaseSoon(queue, job, options);
       return;
     }
-    let abandon!: () => void;
-    const abandoned = new Promise<never>((_, reject) => {
-      abandon = () => reject(new AbandonedError());
-    });
-    abandoned.catch(() => undefined);
-    const entry: InFlight = { abandon };
+    const entry: InFlight = { abandon: () => undefined };
     inFlight.add(entry);
     // A keyed job's done mark is written with its release (one script): after it, the key goes on.
     let released = false;
@@ -456,7 +454,11 @@ export class BullmqJobQueue implements JobQueue {
         }
       : undefined;
     try {
-      await Promise.race([handler(this.info(queue, job, markDone)), abandoned]);
+      // Settles with the handler, or at once when close() abandons the job (the handler may still run).
+      await new Promise<void>((resolve, reject) => {
+        entry.abandon = () => reject(new AbandonedError());
+        handler(this.info(queue, job, markDone)).then(resolve, reject);
+      });
     } catch (err) {
       if (err instanceof AbandonedError) throw Worker.RateLimitError();
       if (err instanceof RetryLaterError) {
