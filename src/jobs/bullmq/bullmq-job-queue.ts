@@ -116,10 +116,15 @@ type AckClient = Pick<PaknCommands, 'paknRelease'> & {
   defineCommand(name: string, def: { numberOfKeys: number; lua: string }): void;
 };
 
-interface Consumer {
-  worker: Worker;
+/** What a queue's job runs share: the jobs in flight (for close) and the worker's ack connection. */
+interface RunState {
   inFlight: Set<InFlight>;
   ackClient?: AckClient;
+}
+
+interface Consumer {
+  worker: Worker;
+  state: RunState;
 }
 
 /** Thrown inside our processor to hand a job back to BullMQ's "move back to wait" path at shutdown. */
@@ -261,11 +266,10 @@ export class BullmqJobQueue implements JobQueue {
   process<T>(queue: string, handler: JobHandler<T>, options: ProcessOptions = {}): void {
     if (this.consumers.has(queue)) throw new Error(`queue ${queue} already has a handler in this JobQueue`);
     if (this.closing) throw new Error('JobQueue is closing');
-    const inFlight = new Set<InFlight>();
-    const consumer: Consumer = { worker: undefined as unknown as Worker, inFlight };
+    const state: RunState = { inFlight: new Set() };
     const worker = new Worker<Envelope>(
       queue,
-      (job, token) => this.run(queue, job, token, handler as JobHandler, options, consumer),
+      (job, token) => this.run(queue, job, token, handler as JobHandler, options, state),
       {
         connection: { ...this.base, maxRetriesPerRequest: null },
         prefix: this.options.prefix,
@@ -302,13 +306,12 @@ export class BullmqJobQueue implements JobQueue {
         );
       }
     });
-    consumer.worker = worker;
-    this.consumers.set(queue, consumer);
+    this.consumers.set(queue, { worker, state });
     void worker.client.then(
       (client) => {
         const c = client as unknown as AckClient;
         c.defineCommand('paknRelease', { numberOfKeys: 4, lua: RELEASE_LUA });
-        consumer.ackClient = c;
+        state.ackClient = c;
       },
       () => undefined, // reported by the worker's 'error' event; marks go on our connection meanwhile
     );
@@ -368,7 +371,7 @@ export class BullmqJobQueue implements JobQueue {
     const reachable = this.redis.status === 'ready';
     // Worker.close stops fetching and waits for the jobs it runs; past the timeout our processor stops
     // waiting for the handler and hands each job back to BullMQ's "move to wait" path (no attempt used).
-    const closes = [...this.consumers.values()].map(async ({ worker, inFlight }) => {
+    const closes = [...this.consumers.values()].map(async ({ worker, state: { inFlight } }) => {
       const closed = worker.close(!reachable);
       if (!(await finishedWithin(closed, timeoutMs))) {
         for (const f of inFlight) f.abandon();
@@ -407,9 +410,9 @@ export class BullmqJobQueue implements JobQueue {
     token: string | undefined,
     handler: JobHandler,
     options: ProcessOptions,
-    consumer: Consumer,
+    state: RunState,
   ): Promise<void> {
-    const { inFlight } = consumer;
+    const { inFlight } = state;
     // A job fetched while closing goes straight back to the waiting list.
     if (this.closing) throw Worker.RateLimitError();
     const env = job.data;
@@ -442,7 +445,7 @@ export class BullmqJobQueue implements JobQueue {
     let released = false;
     const markDone = marks
       ? async () => {
-          const ack = consumer.ackClient;
+          const ack = state.ackClient;
           if (ack && ack.status === 'ready') {
             this.markBeforeAck(queue, job, options, ttlOf(marks), ack);
           } else if (keyed) {

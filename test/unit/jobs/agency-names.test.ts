@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Clock } from '../../../src/domain/ports';
 import { agencyNames } from '../../../src/jobs/workers/deliver-processor';
 import { openSqliteStores, type SqliteStores } from '../../../src/persistence/sqlite';
+import { AGENCIES } from '../application/officers/fakes';
 
 describe('agency names in notices', () => {
   let dir: string;
@@ -14,14 +15,7 @@ describe('agency names in notices', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pakn-agency-names-'));
     stores = openSqliteStores({ file: join(dir, 'pakn.db') });
-    await stores.agencies.upsert({
-      code: 'hno',
-      name: 'UBND TP Hà Nội',
-      kind: 'province',
-      parent: 'vpcp',
-      reviewBeforePublish: false,
-      active: true,
-    });
+    await stores.agencies.upsert(AGENCIES.find((a) => a.code === 'hno')!);
   });
   afterEach(async () => {
     await stores.close();
