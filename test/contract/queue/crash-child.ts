@@ -2,8 +2,8 @@
  * Run by the contract suite as a separate process: enqueues two jobs of one key, starts the first,
  * says STARTED and hangs until the test kills it with SIGKILL (a crash, not a shutdown).
  * argv: bullmq <redisUrl> <prefix> <queue> | embedded <dbFile> <queue>
- * PAKN_CHILD_MARK=1: processes with done marks, and marks the job done before saying STARTED (its
- * effect happened; the process dies before the queue hears it finished).
+ * PAKN_CHILD_MARK=1: processes with done marks, and marks the job done (and lets the turn end) before
+ * saying STARTED (its effect happened; the process dies before the queue hears it finished).
  */
 import Database from 'better-sqlite3';
 import type { JobQueue } from '../../../src/domain/ports';
@@ -31,7 +31,12 @@ async function main(): Promise<void> {
   queue.process(
     name,
     async (job) => {
-      if (mark) await job.markDone!();
+      if (mark) {
+        await job.markDone!();
+        // A mark is stored by the end of the turn markDone was called in (JobInfo.markDone): the process
+        // dies after that, as the test wants (BullMQ writes it with the ack, which never comes here).
+        await new Promise((r) => setImmediate(r));
+      }
       process.stdout.write('STARTED\n');
       await new Promise(() => undefined);
     },
