@@ -373,6 +373,8 @@ export const deliveryBench: BenchSuite = {
       }
 
       // (2) Limiter accuracy at the default 30/s per bot (1/s per chat), counted where Telegram would count.
+      // (DELIV_BENCH_SKIP_LIMITER=1 leaves it out: comparing throughput between versions.)
+      if (process.env.DELIV_BENCH_SKIP_LIMITER === '1') return figures;
       const seconds = quick ? 10 : 60;
       const limited = await pipeline(workDir, 'limited', `${run}-lim`, {});
       try {

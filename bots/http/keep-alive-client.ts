@@ -119,7 +119,6 @@ export class KeepAliveClient {
     if (next) return conn.start(next);
     if (this.closed) return conn.destroy();
     this.idle.push(conn);
-    conn.rest(this.idleTimeoutMs);
   }
 
   /** @internal A connection is gone (closed by either side, or failed). */
@@ -158,24 +157,23 @@ class Connection {
       this.fail(new HttpClientError(`connection failed: ${err.code ?? err.message}`, 'network')),
     );
     socket.on('close', () => this.onClose());
-    socket.on('timeout', () => this.destroy());
+    // Set once: Node restarts a socket's inactivity timer on every read and write, so it fires only
+    // after idleTimeoutMs without traffic. A request in flight has its own timer and is left alone.
+    socket.setTimeout(client.idleTimeoutMs);
+    socket.on('timeout', () => {
+      if (!this.pending) this.destroy();
+    });
+    // The socket never keeps the process alive: a request's own timer does while it is in flight.
+    socket.unref();
   }
 
   start(p: Pending): void {
     this.pending = p;
     this.resetResponse();
-    this.socket.ref();
-    this.socket.setTimeout(0);
     this.timer = setTimeout(() => {
       this.fail(new HttpClientError('no answer in time', 'timeout'));
     }, p.timeoutMs);
     this.socket.write(p.data);
-  }
-
-  /** Idle: does not keep the process alive, and closes after `ms` unused. */
-  rest(ms: number): void {
-    this.socket.unref();
-    this.socket.setTimeout(ms);
   }
 
   destroy(): void {

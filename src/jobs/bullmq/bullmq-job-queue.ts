@@ -208,6 +208,9 @@ export class BullmqJobQueue implements JobQueue {
       // gate the first time), or behind others (added delayed and parked, so workers do not fetch it
       // before its turn; the job ahead of it promotes it when it finishes). A crash between this and
       // the add leaves an order naming a job that does not exist: the gate reaps it (see gate).
+      // The batches are sent together (one write on the auto-pipelined connection, one round trip) and
+      // run one after the other, so no script holds Redis long and a key's jobs keep their order.
+      const calls: Array<Promise<void>> = [];
       for (let from = 0; from < keyed.length; from += ENQUEUE_ORDER_BATCH) {
         const batch = keyed.slice(from, from + ENQUEUE_ORDER_BATCH);
         const keys = [this.key(queue, 'seq'), this.key(queue, 'parked')];
@@ -221,9 +224,13 @@ export class BullmqJobQueue implements JobQueue {
           );
           args.push(bullId, r.delayMs === 0 ? 1 : 0);
         }
-        const ranks = await this.redis.paknEnqueueOrder(keys.length, ...keys, ...args);
-        batch.forEach((entry, i) => (entry.rank = Number(ranks[i])));
+        calls.push(
+          this.redis.paknEnqueueOrder(keys.length, ...keys, ...args).then((ranks) => {
+            batch.forEach((entry, i) => (entry.rank = Number(ranks[i])));
+          }),
+        );
       }
+      await Promise.all(calls);
     }
     // A job already finished or marked done is not added again (BullMQ would ignore the finished one;
     // the marked one may have been forgotten by BullMQ already).

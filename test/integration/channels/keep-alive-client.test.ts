@@ -190,6 +190,24 @@ describe('KeepAliveClient', () => {
     expect(text((await c.request(HEAD(), '', 5000)).body)).toBe('ok');
   });
 
+  it('closes a connection left unused for idleTimeoutMs, but not one waiting for a slow answer', async () => {
+    const server = rawServer((s, req) => {
+      const wait = req.startsWith('POST /slow') ? 150 : 0;
+      setTimeout(() => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), wait);
+    });
+    servers.push(server);
+    const c = client(await listen(server), { idleTimeoutMs: 50 });
+    // The answer takes three idle timeouts: the connection is busy, not idle.
+    expect(text((await c.request(HEAD('/slow'), '', 5000)).body)).toBe('ok');
+    expect(server.sockets.size).toBe(1);
+    // Now unused: the client closes it.
+    const closedAt = Date.now();
+    while (server.sockets.size > 0 && Date.now() - closedAt < 2000)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(server.sockets.size).toBe(0);
+    expect(text((await c.request(HEAD(), '', 5000)).body)).toBe('ok');
+  });
+
   it('notices a kept connection the server closed, and uses a new one', async () => {
     const server = rawServer((s) => {
       s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');

@@ -66,6 +66,30 @@ describe('BullmqJobQueue: per-key order, marks and the first-of-key path', () =>
     expect(await redis.zcard(key(name, 'order:chat-1'))).toBe(0);
   });
 
+  it('one bulk of keyed jobs, written as several order batches sent together, keeps each key in order', async () => {
+    const q = open();
+    const name = qname();
+    const seen = new Map<string, number[]>();
+    q.process(
+      name,
+      async (job: JobInfo<{ k: string; i: number }>) => {
+        seen.set(job.data.k, [...(seen.get(job.data.k) ?? []), job.data.i]);
+        await job.markDone!();
+      },
+      { doneMarks: { ttlMs: 60_000 }, concurrency: 8 },
+    );
+    // 250 jobs on 3 keys: three batches of the order script, each holding jobs of every key.
+    const jobs = Array.from({ length: 250 }, (_, i) => {
+      const k = `chat-${i % 3}`;
+      return { name: 'x', data: { k, i }, options: { jobId: `bulk-${i}`, rateKey: k } };
+    });
+    await q.enqueueMany!(name, jobs);
+    await waitFor(() => [...seen.values()].reduce((s, xs) => s + xs.length, 0) === 250, 30_000, 'all jobs');
+    for (const [k, xs] of seen) {
+      expect(xs).toEqual(jobs.filter((j) => j.data.k === k).map((j) => j.data.i));
+    }
+  });
+
   it('every job acknowledged after markDone carries its mark (written with the ack), keyed or not', async () => {
     const q = open();
     const name = qname();
